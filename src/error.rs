@@ -81,16 +81,58 @@ impl ErrorCode {
         }
     }
 
+    /// The code whose `as_str` is `s` (the first one, for values shared by several members).
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        ALL_CODES.iter().copied().find(|c| c.as_str() == s)
+    }
+
     /// True for the codes that count towards the "two auth errors in a row" abort rule.
     pub fn is_auth_error(self) -> bool {
         matches!(
             self,
-            ErrorCode::AuthorizationViolation
-                | ErrorCode::AuthenticationExpired
-                | ErrorCode::AccountExpired
+            ErrorCode::AuthorizationViolation | ErrorCode::AuthenticationExpired | ErrorCode::AccountExpired
         )
     }
 }
+
+/// Every code, for reverse lookups.
+const ALL_CODES: [ErrorCode; 32] = {
+    use ErrorCode::*;
+    [
+        ApiError,
+        BadAuthentication,
+        BadCreds,
+        BadHeader,
+        BadJson,
+        BadPayload,
+        BadSubject,
+        Cancelled,
+        ConnectionClosed,
+        ConnectionDraining,
+        ConnectionRefused,
+        ConnectionTimeout,
+        Disconnect,
+        InvalidOption,
+        InvalidPayload,
+        MaxPayloadExceeded,
+        NoResponders,
+        NotFunction,
+        RequestError,
+        ServerOptionNotAvailable,
+        SubClosed,
+        SubDraining,
+        Timeout,
+        Tls,
+        Unknown,
+        WssRequired,
+        AuthorizationViolation,
+        AuthenticationExpired,
+        ProtocolError,
+        PermissionsViolation,
+        AuthenticationTimeout,
+        AccountExpired,
+    ]
+};
 
 /// An error with its nats.deno code and a human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +165,10 @@ mod tests {
         assert_eq!(ErrorCode::ApiError.as_str(), "BAD API");
         assert_eq!(ErrorCode::ProtocolError.as_str(), "NATS_PROTOCOL_ERR");
         assert!(ErrorCode::AccountExpired.is_auth_error());
+        for code in ALL_CODES {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("nope"), None);
         assert!(!ErrorCode::PermissionsViolation.is_auth_error());
     }
 }

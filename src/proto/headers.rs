@@ -26,24 +26,415 @@ pub enum HeaderError {
     InvalidField,
 }
 
+/// The version line every block starts with.
+const VERSION: &[u8] = b"NATS/1.0";
+
+/// The blank line that ends every block (the CRLF of the last line plus an empty line).
+const END: &[u8] = b"\r\n\r\n";
+
+/// Once a block has more distinct keys than this, repeated-key lookup switches from a linear scan
+/// to an index, so a hostile block of many keys costs O(n log n) instead of O(n²). Real blocks
+/// have a handful of keys, where the scan is faster and allocates nothing.
+const LINEAR_LOOKUP_KEYS: usize = 16;
+
+/// Spaces and tabs are the only whitespace trimmed from values, descriptions and keys: other
+/// bytes are data, and trimming only these keeps decode → encode → decode stable.
+fn trim_ws(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// An inline status code: exactly three ASCII digits, the first not 0 (HTTP-style 100..=999, so
+/// that 0 can mean "no status").
+fn status_digits(digits: &[u8]) -> Option<u16> {
+    match *digits {
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9'] => {
+            Some(u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// A key the encoder can write: non-empty, visible ASCII (33..=126), no `:` (it would split the
+/// line at the wrong place on decode).
+fn valid_key(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+}
+
+/// A value or description the encoder can write: a CR or LF would end the line early.
+fn valid_text(text: &str) -> bool {
+    !text.bytes().any(|b| b == b'\r' || b == b'\n')
+}
+
 impl Headers {
     /// Decodes a raw header block (what HMSG's `hdr_len` covers). Lines without `:` are ignored,
     /// values are trimmed.
     pub fn decode(block: &[u8]) -> Result<Headers, HeaderError> {
-        let _ = block;
-        todo!("proto helper")
+        let after_version = block.strip_prefix(VERSION).ok_or(HeaderError::MissingVersion)?;
+        let body = after_version.strip_suffix(END).ok_or(HeaderError::Malformed)?;
+        let body = std::str::from_utf8(body).map_err(|_| HeaderError::Malformed)?;
+        let mut lines = body.split("\r\n");
+        // `split` always yields at least one item: the rest of the version line.
+        let status = lines.next().unwrap_or_default();
+        let (code, description) = decode_status(status)?;
+        let mut headers = Headers { code, description: description.to_owned(), entries: Vec::new() };
+        let mut index: Option<std::collections::BTreeMap<String, usize>> = None;
+        for line in lines {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let key = trim_ws(key);
+            // An empty key names nothing and could not be encoded again: skip it like a line
+            // without `:`.
+            if key.is_empty() {
+                continue;
+            }
+            headers.push_value(&mut index, key, trim_ws(value));
+        }
+        Ok(headers)
+    }
+
+    /// Appends `value` under `key`, keeping first-seen key order.
+    fn push_value(
+        &mut self,
+        index: &mut Option<std::collections::BTreeMap<String, usize>>,
+        key: &str,
+        value: &str,
+    ) {
+        let found = match index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| k == key),
+        };
+        if let Some(values) = found.and_then(|i| self.entries.get_mut(i)) {
+            values.1.push(value.to_owned());
+            return;
+        }
+        if let Some(index) = index {
+            index.insert(key.to_owned(), self.entries.len());
+        }
+        self.entries.push((key.to_owned(), vec![value.to_owned()]));
+        if index.is_none() && self.entries.len() > LINEAR_LOOKUP_KEYS {
+            let built = self.entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
+            *index = Some(built);
+        }
     }
 
     /// Appends the encoded block to `out`, always starting `NATS/1.0` and ending with the blank
-    /// line, the status written only when both code and description are set.
+    /// line. The status is written when `code != 0`: ` <code>`, plus ` <description>` when the
+    /// description is not empty; a code outside 100..=999 is `BadStatus`. Keys and values are
+    /// written as given (values trimmed of spaces and tabs), one `key: value` line per value; a
+    /// key with no values writes nothing. On error `out` is left as it was.
     pub fn encode(&self, out: &mut Vec<u8>) -> Result<(), HeaderError> {
-        let _ = out;
-        todo!("proto helper")
+        let start = out.len();
+        let result = self.encode_into(out);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), HeaderError> {
+        out.extend_from_slice(VERSION);
+        if self.code != 0 {
+            if !(100..=999).contains(&self.code) {
+                return Err(HeaderError::BadStatus);
+            }
+            out.push(b' ');
+            crate::proto::encode::push_u64(out, u64::from(self.code));
+            let description = trim_ws(&self.description);
+            if !description.is_empty() {
+                if !valid_text(description) {
+                    return Err(HeaderError::InvalidField);
+                }
+                out.push(b' ');
+                out.extend_from_slice(description.as_bytes());
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+        for (key, values) in &self.entries {
+            if !valid_key(key) {
+                return Err(HeaderError::InvalidField);
+            }
+            for value in values {
+                let value = trim_ws(value);
+                if !valid_text(value) {
+                    return Err(HeaderError::InvalidField);
+                }
+                out.extend_from_slice(key.as_bytes());
+                out.extend_from_slice(b": ");
+                out.extend_from_slice(value.as_bytes());
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+        Ok(())
     }
 
     /// Reads only the inline status code of a raw block (0 when none), without allocating.
+    /// It checks the version line and the final blank line, not the rest, and gives the same
+    /// code as `decode` whenever `decode` succeeds.
     pub fn status_code(block: &[u8]) -> u16 {
-        let _ = block;
-        todo!("proto helper")
+        if !block.ends_with(END) {
+            return 0;
+        }
+        let Some(rest) = block.strip_prefix(VERSION) else {
+            return 0;
+        };
+        // At least one separator between the version and the code.
+        let skip = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        if skip == 0 {
+            return 0;
+        }
+        let rest = rest.get(skip..).unwrap_or_default();
+        let Some(code) = rest.get(..3).and_then(status_digits) else {
+            return 0;
+        };
+        // The code must stand alone: followed by a separator or the end of the line.
+        match rest.get(3..) {
+            Some([b' ' | b'\t', ..]) | Some([b'\r', b'\n', ..]) => code,
+            _ => 0,
+        }
+    }
+
+    /// The first value of `key` (exact, case-sensitive match).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values(key).first().map(String::as_str)
+    }
+
+    /// Every value of `key` in order (exact, case-sensitive match); empty when absent.
+    pub fn values(&self, key: &str) -> &[String] {
+        self.entries.iter().find(|(k, _)| k == key).map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    /// Adds `value` under `key` as given (exact match for an existing key), keeping first-seen
+    /// key order. Validation happens in `encode`.
+    pub fn append(&mut self, key: &str, value: &str) {
+        match self.entries.iter_mut().find(|(k, _)| k == key) {
+            Some((_, values)) => values.push(value.to_owned()),
+            None => self.entries.push((key.to_owned(), vec![value.to_owned()])),
+        }
+    }
+}
+
+/// The rest of the version line: empty, or a separator, a 3-digit code and an optional
+/// description.
+fn decode_status(status: &str) -> Result<(u16, &str), HeaderError> {
+    if status.is_empty() {
+        return Ok((0, ""));
+    }
+    // `NATS/1.01` or `NATS/1.0x` is another version, not a status.
+    if !status.starts_with([' ', '\t']) {
+        return Err(HeaderError::MissingVersion);
+    }
+    let status = trim_ws(status);
+    if status.is_empty() {
+        return Ok((0, ""));
+    }
+    let (digits, description) = match status.find([' ', '\t']) {
+        Some(i) => status.split_at(i),
+        None => (status, ""),
+    };
+    let code = status_digits(digits.as_bytes()).ok_or(HeaderError::BadStatus)?;
+    Ok((code, trim_ws(description)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoded(h: &Headers) -> Vec<u8> {
+        let mut out = Vec::new();
+        h.encode(&mut out).expect("encodable");
+        out
+    }
+
+    fn with(code: u16, description: &str, entries: &[(&str, &[&str])]) -> Headers {
+        Headers {
+            code,
+            description: description.to_owned(),
+            entries: entries
+                .iter()
+                .map(|(k, vs)| ((*k).to_owned(), vs.iter().map(|v| (*v).to_owned()).collect()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn decode_keys_and_values() {
+        let h = Headers::decode(b"NATS/1.0\r\nNats-Msg-Id: abc\r\nfoo:  bar baz \t\r\n\r\n").unwrap();
+        assert_eq!(h, with(0, "", &[("Nats-Msg-Id", &["abc"]), ("foo", &["bar baz"])]));
+        assert_eq!(h.get("Nats-Msg-Id"), Some("abc"));
+        assert_eq!(h.get("nats-msg-id"), None, "lookup is exact");
+    }
+
+    #[test]
+    fn decode_keeps_key_case_and_splits_on_first_colon() {
+        let h = Headers::decode(b"NATS/1.0\r\nX-URL: http://a:1/b\r\nx-url: low\r\n\r\n").unwrap();
+        assert_eq!(h.values("X-URL"), ["http://a:1/b"]);
+        assert_eq!(h.values("x-url"), ["low"]);
+        assert_eq!(h.entries.len(), 2);
+    }
+
+    #[test]
+    fn decode_multi_valued_keys_in_order() {
+        let h = Headers::decode(b"NATS/1.0\r\nA: 1\r\nB: x\r\nA: 2\r\nA: 3\r\n\r\n").unwrap();
+        assert_eq!(h, with(0, "", &[("A", &["1", "2", "3"]), ("B", &["x"])]));
+        assert_eq!(h.get("A"), Some("1"));
+    }
+
+    #[test]
+    fn decode_status_only() {
+        let h = Headers::decode(b"NATS/1.0 503\r\n\r\n").unwrap();
+        assert_eq!(h, with(503, "", &[]));
+    }
+
+    #[test]
+    fn decode_status_with_description_and_keys() {
+        let block = b"NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 5\r\nNats-Last-Stream: 9\r\n\r\n";
+        let h = Headers::decode(block).unwrap();
+        assert_eq!(h.code, 100);
+        assert_eq!(h.description, "Idle Heartbeat");
+        assert_eq!(h.get("Nats-Last-Stream"), Some("9"));
+        let h = Headers::decode(b"NATS/1.0\t408 \t Request Timeout \r\n\r\n").unwrap();
+        assert_eq!((h.code, h.description.as_str()), (408, "Request Timeout"));
+    }
+
+    #[test]
+    fn decode_ignores_lines_without_colon_and_empty_keys() {
+        let h = Headers::decode(b"NATS/1.0\r\njunk\r\n\r\n: v\r\nK: v\r\n\r\n").unwrap();
+        assert_eq!(h, with(0, "", &[("K", &["v"])]));
+    }
+
+    #[test]
+    fn decode_errors() {
+        assert_eq!(Headers::decode(b""), Err(HeaderError::MissingVersion));
+        assert_eq!(Headers::decode(b"NATS/2.0\r\n\r\n"), Err(HeaderError::MissingVersion));
+        assert_eq!(Headers::decode(b"NATS/1.01\r\n\r\n"), Err(HeaderError::MissingVersion));
+        assert_eq!(Headers::decode(b"nats/1.0\r\n\r\n"), Err(HeaderError::MissingVersion));
+        assert_eq!(Headers::decode(b"NATS/1.0"), Err(HeaderError::Malformed));
+        assert_eq!(Headers::decode(b"NATS/1.0\r\n"), Err(HeaderError::Malformed));
+        assert_eq!(Headers::decode(b"NATS/1.0\r\nA: b\r\n"), Err(HeaderError::Malformed));
+        assert_eq!(Headers::decode(b"NATS/1.0\r\nA: \xff\r\n\r\n"), Err(HeaderError::Malformed));
+        assert_eq!(Headers::decode(b"NATS/1.0 50\r\n\r\n"), Err(HeaderError::BadStatus));
+        assert_eq!(Headers::decode(b"NATS/1.0 5030\r\n\r\n"), Err(HeaderError::BadStatus));
+        assert_eq!(Headers::decode(b"NATS/1.0 abc\r\n\r\n"), Err(HeaderError::BadStatus));
+        assert_eq!(Headers::decode(b"NATS/1.0 099\r\n\r\n"), Err(HeaderError::BadStatus));
+        assert_eq!(Headers::decode(b"NATS/1.0 503x\r\n\r\n"), Err(HeaderError::BadStatus));
+    }
+
+    #[test]
+    fn encode_plain() {
+        let h = with(0, "", &[("A", &["b"])]);
+        assert_eq!(encoded(&h), b"NATS/1.0\r\nA: b\r\n\r\n");
+    }
+
+    #[test]
+    fn encode_empty_is_a_bare_version_block() {
+        assert_eq!(encoded(&Headers::default()), b"NATS/1.0\r\n\r\n");
+    }
+
+    #[test]
+    fn encode_status_forms() {
+        assert_eq!(encoded(&with(503, "", &[])), b"NATS/1.0 503\r\n\r\n");
+        assert_eq!(encoded(&with(408, "Request Timeout", &[])), b"NATS/1.0 408 Request Timeout\r\n\r\n");
+        // A description without a code has no place on the wire.
+        assert_eq!(encoded(&with(0, "ignored", &[])), b"NATS/1.0\r\n\r\n");
+        let mut out = Vec::new();
+        assert_eq!(with(42, "", &[]).encode(&mut out), Err(HeaderError::BadStatus));
+        assert_eq!(with(1000, "", &[]).encode(&mut out), Err(HeaderError::BadStatus));
+    }
+
+    #[test]
+    fn encode_multi_valued_one_line_each() {
+        let h = with(0, "", &[("A", &["1", "2"]), ("b", &[" 3 "]), ("Empty", &[])]);
+        assert_eq!(encoded(&h), b"NATS/1.0\r\nA: 1\r\nA: 2\r\nb: 3\r\n\r\n");
+    }
+
+    #[test]
+    fn encode_appends_to_out() {
+        let mut out = b"prefix".to_vec();
+        with(0, "", &[("A", &["1"])]).encode(&mut out).unwrap();
+        assert_eq!(out, b"prefixNATS/1.0\r\nA: 1\r\n\r\n");
+    }
+
+    #[test]
+    fn encode_invalid_fields() {
+        let bad: &[Headers] = &[
+            with(0, "", &[("a b", &["v"])]),
+            with(0, "", &[("a:b", &["v"])]),
+            with(0, "", &[("", &["v"])]),
+            with(0, "", &[("ké", &["v"])]),
+            with(0, "", &[("k\x7f", &["v"])]),
+            with(0, "", &[("k", &["v\r\nInjected: 1"])]),
+            with(0, "", &[("k", &["a\nb"])]),
+            with(0, "", &[("k", &["a\rb"])]),
+            with(503, "No\r\nResponders", &[]),
+        ];
+        for h in bad {
+            let mut out = b"keep".to_vec();
+            assert_eq!(h.encode(&mut out), Err(HeaderError::InvalidField), "{h:?}");
+            assert_eq!(out, b"keep", "out is left as it was");
+        }
+        // Every visible ASCII char but ':' is a valid key char.
+        let key: String = (33u8..=126).filter(|&b| b != b':').map(char::from).collect();
+        assert!(with(0, "", &[(&key, &["v"])]).encode(&mut Vec::new()).is_ok());
+    }
+
+    #[test]
+    fn round_trips() {
+        let samples = [
+            with(0, "", &[]),
+            with(503, "", &[]),
+            with(100, "Idle Heartbeat", &[("Nats-Last-Consumer", &["1"])]),
+            with(409, "Exceeded MaxWaiting", &[]),
+            with(0, "", &[("A", &["1", "2", ""]), ("a", &["lower"]), ("B-c", &["x: y", "ü"])]),
+        ];
+        for h in samples {
+            let block = encoded(&h);
+            assert_eq!(Headers::decode(&block), Ok(h.clone()));
+            assert_eq!(Headers::status_code(&block), h.code);
+        }
+    }
+
+    #[test]
+    fn many_distinct_keys_keep_order_and_merge() {
+        let mut block = b"NATS/1.0\r\n".to_vec();
+        for round in 0..3 {
+            for k in 0..100 {
+                block.extend_from_slice(format!("K{k}: {round}\r\n").as_bytes());
+            }
+        }
+        block.extend_from_slice(b"\r\n");
+        let h = Headers::decode(&block).unwrap();
+        assert_eq!(h.entries.len(), 100);
+        for (i, (k, v)) in h.entries.iter().enumerate() {
+            assert_eq!(k, &format!("K{i}"));
+            assert_eq!(v, &["0", "1", "2"]);
+        }
+        assert_eq!(Headers::decode(&encoded(&h)), Ok(h));
+    }
+
+    #[test]
+    fn status_code_fast_path() {
+        assert_eq!(Headers::status_code(b"NATS/1.0 503\r\n\r\n"), 503);
+        assert_eq!(Headers::status_code(b"NATS/1.0 100 Idle Heartbeat\r\n\r\n"), 100);
+        assert_eq!(Headers::status_code(b"NATS/1.0\t404\tNo Messages\r\nK: v\r\n\r\n"), 404);
+        assert_eq!(Headers::status_code(b"NATS/1.0\r\nK: v\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b"NATS/1.0 503"), 0, "no final blank line");
+        assert_eq!(Headers::status_code(b"NATS/1.0503\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b"NATS/1.0 5034\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b"NATS/1.0 50\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b"NATS/1.0 503\r\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b"HTTP/1.1 503\r\n\r\n"), 0);
+        assert_eq!(Headers::status_code(b""), 0);
+    }
+
+    #[test]
+    fn append_merges_exact_keys() {
+        let mut h = Headers::default();
+        h.append("A", "1");
+        h.append("a", "2");
+        h.append("A", "3");
+        assert_eq!(h, with(0, "", &[("A", &["1", "3"]), ("a", &["2"])]));
+        assert_eq!(h.values("missing"), [] as [String; 0]);
     }
 }

@@ -1,0 +1,1 @@
+export * from "./types/mod.js";

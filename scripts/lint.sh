@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Formatting, lints and type checks for Rust and TypeScript; prints `lint: N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.tools/node_modules/.bin:$PATH"
+passed=0 failed=0
+check() {
+  local name="$1"; shift
+  if "$@" >.tmp/lint-step.log 2>&1; then
+    passed=$((passed + 1)); echo "lint ok: $name"
+  else
+    failed=$((failed + 1)); echo "lint FAILED: $name"; tail -40 .tmp/lint-step.log
+  fi
+}
+mkdir -p .tmp
+check "cargo fmt" cargo fmt --all -- --check
+check "cargo clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
+check "cargo clippy (wasm32)" cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+check "deno fmt" deno fmt --check
+check "deno lint" deno lint
+check "deno check" deno check js/mod.ts tests/ examples/ bench/
+echo "lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,337 @@
+//! The JS-facing surface used by the TypeScript shim (`js/`): the `WasmConnection` class and a
+//! few pure functions. Shapes are specified in `docs/design.md` ("The JS boundary"). Only
+//! integers, strings and byte arrays cross; errors become JS `Error`s with a `code` property
+//! holding the nats.deno `ErrorCode` value.
+//!
+//! Must not: hold protocol state (that is the engine's) or call user code while the driver is
+//! borrowed (the driver's sink runs user callbacks after releasing it).
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+use super::driver::{Deferred, Driver, SharedDriver, Sink};
+use super::env::{HostEntropy, console_error};
+use crate::client::servers::{host_port, normalize_url};
+use crate::client::{AuthFields, Authenticator, Batch, Connection, Options, RequestManyStrategy};
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::Headers;
+
+/// Turns an engine error into a JS `Error` with `code`.
+pub(crate) fn js_error(e: NatsError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    let _ = Reflect::set(&err, &"code".into(), &e.code.as_str().into());
+    err.into()
+}
+
+fn invalid_option(message: impl Into<String>) -> JsValue {
+    js_error(NatsError::new(ErrorCode::InvalidOption, message))
+}
+
+/// Delivers each batch to the shim's `onBatch(records, arena)` as JS-owned copies.
+struct JsSink {
+    on_batch: Function,
+}
+
+impl Sink for JsSink {
+    fn take(&mut self, batch: &Batch) -> Option<Deferred> {
+        let records = Uint32Array::from(&batch.records[..]);
+        let arena = Uint8Array::from(&batch.arena[..]);
+        let on_batch = self.on_batch.clone();
+        Some(Box::new(move || {
+            if let Err(e) = on_batch.call2(&JsValue::UNDEFINED, &records, &arena) {
+                console_error("nats-wasm: onBatch threw", &e);
+            }
+        }))
+    }
+}
+
+/// Calls the shim's merged authenticator function with the nonce at each handshake.
+struct JsAuthenticator {
+    f: Function,
+}
+
+impl Authenticator for JsAuthenticator {
+    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, String> {
+        let arg = nonce.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let obj = self.f.call1(&JsValue::UNDEFINED, &arg).map_err(|e| {
+            js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "authenticator failed".into())
+        })?;
+        let field = |name: &str| Reflect::get(&obj, &name.into()).ok().and_then(|v| v.as_string());
+        Ok(AuthFields {
+            user: field("user"),
+            pass: field("pass"),
+            auth_token: field("auth_token"),
+            nkey: field("nkey"),
+            sig: field("sig"),
+            jwt: field("jwt"),
+        })
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_bool(obj: &JsValue, key: &str, default: bool) -> bool {
+    get(obj, key).as_bool().unwrap_or(default)
+}
+
+/// Reads a non-negative integer option; the shim has validated types, this guards the range.
+fn get_uint(obj: &JsValue, key: &str, default: u64) -> Result<u64, JsValue> {
+    match get(obj, key).as_f64() {
+        None => Ok(default),
+        Some(v) if v >= 0.0 && v.is_finite() => Ok(v as u64),
+        Some(_) => Err(invalid_option(format!("'{key}' must be a non-negative number"))),
+    }
+}
+
+/// Builds engine options from the shim's `WasmOptions` (docs/design.md).
+fn options_from_js(opts: &JsValue) -> Result<Options, JsValue> {
+    let d = Options::default();
+    let mut servers = Vec::new();
+    let raw = get(opts, "servers");
+    let list: Vec<JsValue> =
+        if Array::is_array(&raw) { Array::from(&raw).iter().collect() } else { vec![raw] };
+    for s in list {
+        let Some(s) = s.as_string() else { return Err(invalid_option("'servers' must be strings")) };
+        servers.push(normalize_url(&s).map_err(js_error)?);
+    }
+    if servers.is_empty() {
+        servers = d.servers.clone();
+    }
+    let tls_required = get_bool(opts, "tls", false);
+    if tls_required {
+        if let Some(plain) = servers.iter().find(|u| !u.starts_with("wss://")) {
+            return Err(invalid_option(format!("tls is required but {plain} is not a wss:// server")));
+        }
+    }
+    let max_reconnect_attempts = match get(opts, "maxReconnectAttempts").as_f64() {
+        None => d.max_reconnect_attempts,
+        Some(v) if v >= -1.0 && v <= i32::MAX as f64 => v as i32,
+        Some(_) => return Err(invalid_option("'maxReconnectAttempts' must be -1 or more")),
+    };
+    Ok(Options {
+        servers,
+        no_randomize: get_bool(opts, "noRandomize", d.no_randomize),
+        reconnect: get_bool(opts, "reconnect", d.reconnect),
+        max_reconnect_attempts,
+        reconnect_time_wait: get_uint(opts, "reconnectTimeWait", d.reconnect_time_wait)?,
+        reconnect_jitter: get_uint(opts, "reconnectJitter", d.reconnect_jitter)?,
+        reconnect_jitter_tls: get_uint(opts, "reconnectJitterTLS", d.reconnect_jitter_tls)?,
+        timeout: get_uint(opts, "timeout", d.timeout)?,
+        ping_interval: get_uint(opts, "pingInterval", d.ping_interval)?,
+        max_ping_out: get_uint(opts, "maxPingOut", d.max_ping_out as u64)?.min(u32::MAX as u64) as u32,
+        wait_on_first_connect: get_bool(opts, "waitOnFirstConnect", d.wait_on_first_connect),
+        ignore_cluster_updates: get_bool(opts, "ignoreClusterUpdates", d.ignore_cluster_updates),
+        inbox_prefix: get(opts, "inboxPrefix").as_string().unwrap_or(d.inbox_prefix),
+        name: get(opts, "name").as_string(),
+        verbose: get_bool(opts, "verbose", d.verbose),
+        pedantic: get_bool(opts, "pedantic", d.pedantic),
+        no_echo: get_bool(opts, "noEcho", d.no_echo),
+        tls_required,
+        ignore_auth_error_abort: get_bool(opts, "ignoreAuthErrorAbort", d.ignore_auth_error_abort),
+        reconnect_buffer_size: get_uint(opts, "reconnectBufferSize", d.reconnect_buffer_size as u64)?
+            as usize,
+        lang: d.lang,
+        version: d.version,
+    })
+}
+
+/// One NATS connection, driven from JS.
+#[wasm_bindgen]
+pub struct WasmConnection {
+    driver: SharedDriver,
+}
+
+fn opt_max(n: f64) -> Option<u64> {
+    if n >= 1.0 { Some(n as u64) } else { None }
+}
+
+#[wasm_bindgen]
+impl WasmConnection {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        opts: JsValue,
+        authenticator: Option<Function>,
+        on_batch: Function,
+    ) -> Result<WasmConnection, JsValue> {
+        let options = options_from_js(&opts)?;
+        let auth = authenticator.map(|f| Box::new(JsAuthenticator { f }) as Box<dyn Authenticator>);
+        let engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
+        let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
+        Ok(WasmConnection { driver })
+    }
+
+    pub fn start(&self) {
+        Driver::command(&self.driver, |e, now| e.start(now));
+    }
+
+    pub fn publish(
+        &self,
+        subject: &str,
+        reply: Option<String>,
+        headers: Option<Box<[u8]>>,
+        payload: &[u8],
+    ) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, _| {
+            e.publish(subject, reply.as_deref(), headers.as_deref(), payload)
+        })
+        .map_err(js_error)
+    }
+
+    pub fn subscribe(
+        &self,
+        subject: &str,
+        queue: Option<String>,
+        max: f64,
+        timeout: f64,
+    ) -> Result<u32, JsValue> {
+        Driver::command(&self.driver, |e, now| {
+            e.subscribe(subject, queue.as_deref(), opt_max(max), opt_max(timeout), now)
+        })
+        .map_err(js_error)
+    }
+
+    pub fn unsubscribe(&self, sid: u32, max: f64) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, _| e.unsubscribe(sid, opt_max(max))).map_err(js_error)
+    }
+
+    #[wasm_bindgen(js_name = drainSubscription)]
+    pub fn drain_subscription(&self, sid: u32) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, _| e.drain_subscription(sid)).map_err(js_error)
+    }
+
+    pub fn request(
+        &self,
+        subject: &str,
+        headers: Option<Box<[u8]>>,
+        payload: &[u8],
+        timeout: f64,
+    ) -> Result<u32, JsValue> {
+        let timeout = if timeout.is_finite() && timeout >= 0.0 { timeout as u64 } else { 0 };
+        Driver::command(&self.driver, |e, now| e.request(subject, headers.as_deref(), payload, timeout, now))
+            .map_err(js_error)
+    }
+
+    #[wasm_bindgen(js_name = requestMany)]
+    pub fn request_many(
+        &self,
+        subject: &str,
+        headers: Option<Box<[u8]>>,
+        payload: &[u8],
+        max_wait: f64,
+        strategy: &str,
+        param: f64,
+    ) -> Result<u32, JsValue> {
+        let param = if param.is_finite() && param >= 0.0 { param as u64 } else { 0 };
+        let strategy = match strategy {
+            "timer" => RequestManyStrategy::Timer,
+            "count" => RequestManyStrategy::Count(param.min(u32::MAX as u64) as u32),
+            "jitterTimer" => RequestManyStrategy::JitterTimer(param),
+            "sentinelMsg" => RequestManyStrategy::SentinelMsg,
+            other => return Err(invalid_option(format!("unknown request strategy '{other}'"))),
+        };
+        let max_wait = if max_wait.is_finite() && max_wait >= 0.0 { max_wait as u64 } else { 0 };
+        Driver::command(&self.driver, |e, now| {
+            e.request_many(subject, headers.as_deref(), payload, max_wait, strategy, now)
+        })
+        .map_err(js_error)
+    }
+
+    #[wasm_bindgen(js_name = cancelRequest)]
+    pub fn cancel_request(&self, token: u32) {
+        Driver::command(&self.driver, |e, _| e.cancel_request(token));
+    }
+
+    pub fn flush(&self) -> Result<u32, JsValue> {
+        Driver::command(&self.driver, |e, _| e.flush()).map_err(js_error)
+    }
+
+    pub fn drain(&self) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, now| e.drain(now)).map_err(js_error)
+    }
+
+    pub fn close(&self) {
+        Driver::command(&self.driver, |e, _| e.close());
+    }
+
+    pub fn reconnect(&self) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, now| e.reconnect(now)).map_err(js_error)
+    }
+
+    #[wasm_bindgen(js_name = isClosed)]
+    pub fn is_closed(&self) -> bool {
+        self.driver.borrow().engine.is_closed()
+    }
+
+    #[wasm_bindgen(js_name = isDraining)]
+    pub fn is_draining(&self) -> bool {
+        self.driver.borrow().engine.is_draining()
+    }
+
+    #[wasm_bindgen(js_name = currentServer)]
+    pub fn current_server(&self) -> String {
+        self.driver.borrow().engine.current_server()
+    }
+
+    #[wasm_bindgen(js_name = infoJson)]
+    pub fn info_json(&self) -> Option<String> {
+        self.driver.borrow().engine.info_json().map(str::to_string)
+    }
+
+    /// `[inMsgs, outMsgs, inBytes, outBytes]`
+    pub fn stats(&self) -> Vec<f64> {
+        let (in_msgs, out_msgs, in_bytes, out_bytes) = self.driver.borrow().engine.stats();
+        vec![in_msgs as f64, out_msgs as f64, in_bytes as f64, out_bytes as f64]
+    }
+}
+
+/// Encodes a header block from a status and a flat `[k1, v1, k2, v2, ...]` list; repeated keys
+/// keep every value.
+#[wasm_bindgen(js_name = encodeHeaders)]
+pub fn encode_headers(code: u16, description: String, flat: Vec<String>) -> Result<Vec<u8>, JsValue> {
+    let mut h = Headers { code, description, entries: Vec::new() };
+    let mut it = flat.into_iter();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        match h.entries.iter_mut().find(|(key, _)| *key == k) {
+            Some((_, values)) => values.push(v),
+            None => h.entries.push((k, vec![v])),
+        }
+    }
+    let mut out = Vec::new();
+    h.encode(&mut out).map_err(|e| js_error(NatsError::new(ErrorCode::BadHeader, format!("{e:?}"))))?;
+    Ok(out)
+}
+
+/// Decodes a raw header block into `{code, description, entries: [key, values[]][]}`.
+#[wasm_bindgen(js_name = decodeHeaders)]
+pub fn decode_headers(block: &[u8]) -> Result<JsValue, JsValue> {
+    let h = Headers::decode(block).map_err(|e| {
+        js_error(NatsError::new(ErrorCode::BadHeader, format!("invalid header block: {e:?}")))
+    })?;
+    let obj = Object::new();
+    let entries = Array::new();
+    for (k, values) in &h.entries {
+        let vs: Array = values.iter().map(|v| JsValue::from_str(v)).collect();
+        entries.push(&Array::of2(&k.into(), &vs));
+    }
+    let _ = Reflect::set(&obj, &"code".into(), &h.code.into());
+    let _ = Reflect::set(&obj, &"description".into(), &h.description.into());
+    let _ = Reflect::set(&obj, &"entries".into(), &entries);
+    Ok(obj.into())
+}
+
+#[wasm_bindgen(js_name = normalizeServerUrl)]
+pub fn normalize_server_url(server: &str) -> Result<String, JsValue> {
+    normalize_url(server).map_err(js_error)
+}
+
+#[wasm_bindgen(js_name = hostPort)]
+pub fn host_port_of(url: &str) -> String {
+    host_port(url)
+}
+
+#[wasm_bindgen(js_name = nextNuid)]
+pub fn next_nuid() -> String {
+    nuid::next().to_string()
+}

@@ -1,0 +1,302 @@
+//! The pump between the sans-IO engine and the host: opens and closes WebSockets as the engine
+//! asks, feeds it frames and timer expiries with the current time, sends what it wants sent (one
+//! binary frame per pump, or per microtask for application commands so bursts coalesce), keeps
+//! one host timer armed at the engine's earliest deadline, and hands output records to a [`Sink`].
+//!
+//! Must not: interpret protocol bytes, keep protocol state, or call user code while the driver is
+//! borrowed (user callbacks may call back into the connection).
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use super::env::{console_error, now_ms, queue_microtask};
+use crate::client::{Batch, Connection, TransportCmd};
+
+/// Outbound bytes at which a command's output is sent at once instead of at the end of the
+/// current task: bounds the memory a synchronous publish loop can pile up, while still
+/// coalescing small publishes (Deno leaves Nagle on, so many small frames stall 40 ms each).
+const SEND_NOW_BYTES: usize = 64 * 1024;
+
+/// WebSocket close reasons are limited to 123 bytes of UTF-8 by the WebSocket API.
+const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+/// Work a sink wants done once the driver is released (typically one call into JS).
+pub(crate) type Deferred = Box<dyn FnOnce()>;
+
+/// Receives the engine's output records.
+pub(crate) trait Sink {
+    /// Called with the driver borrowed: copy or route what is needed from `batch` (it is cleared
+    /// afterwards) and return the work that may call user code.
+    fn take(&mut self, batch: &Batch) -> Option<Deferred>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// The current socket with its event handlers (dropping it detaches them and closes it).
+struct Socket {
+    ws: WebSocket,
+    opened: bool,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        self.ws.set_onerror(None);
+        let _ = self.ws.close();
+    }
+}
+
+pub(crate) struct Driver {
+    pub(crate) engine: Connection,
+    sink: Box<dyn Sink>,
+    socket: Option<Socket>,
+    /// Incremented per dial: events of an abandoned socket carry an old number and are ignored.
+    generation: u32,
+    /// Host timer id and the deadline it was armed for.
+    timer: Option<(JsValue, u64)>,
+    flush_scheduled: bool,
+    delivering: bool,
+    /// Reused buffer for incoming frames.
+    inbound: Vec<u8>,
+    weak: Weak<RefCell<Driver>>,
+    // Persistent callbacks: created once, so arming a timer or a flush allocates nothing.
+    on_timer: Closure<dyn FnMut()>,
+    on_flush: Closure<dyn FnMut()>,
+}
+
+pub(crate) type SharedDriver = Rc<RefCell<Driver>>;
+
+impl Driver {
+    pub(crate) fn new(engine: Connection, sink: Box<dyn Sink>) -> SharedDriver {
+        Rc::new_cyclic(|weak: &Weak<RefCell<Driver>>| {
+            let w = weak.clone();
+            let on_timer = Closure::<dyn FnMut()>::new(move || {
+                if let Some(this) = w.upgrade() {
+                    {
+                        let mut d = this.borrow_mut();
+                        d.timer = None;
+                        d.engine.handle_timeout(now_ms());
+                    }
+                    Driver::pump(&this, true);
+                }
+            });
+            let w = weak.clone();
+            let on_flush = Closure::<dyn FnMut()>::new(move || {
+                if let Some(this) = w.upgrade() {
+                    this.borrow_mut().flush_scheduled = false;
+                    Driver::pump(&this, true);
+                }
+            });
+            RefCell::new(Driver {
+                engine,
+                sink,
+                socket: None,
+                generation: 0,
+                timer: None,
+                flush_scheduled: false,
+                delivering: false,
+                inbound: Vec::new(),
+                weak: weak.clone(),
+                on_timer,
+                on_flush,
+            })
+        })
+    }
+
+    /// Runs an engine command with the driver borrowed, then pumps. Output of commands is sent at
+    /// the end of the current task unless it is already large.
+    pub(crate) fn command<T>(this: &SharedDriver, f: impl FnOnce(&mut Connection, u64) -> T) -> T {
+        let out = {
+            let mut d = this.borrow_mut();
+            f(&mut d.engine, now_ms())
+        };
+        Driver::pump(this, false);
+        out
+    }
+
+    /// Drains the engine's outputs in the order of the calling contract (docs/design.md), then
+    /// hands records to the sink with the driver released, repeating while user code produced more.
+    pub(crate) fn pump(this: &SharedDriver, send_now: bool) {
+        loop {
+            let deferred = {
+                let mut d = this.borrow_mut();
+                d.run_transport_cmds();
+                let pending = d.engine.transmit().len();
+                if pending > 0 {
+                    if send_now || pending >= SEND_NOW_BYTES {
+                        d.send();
+                    } else if !d.flush_scheduled {
+                        d.flush_scheduled = true;
+                        queue_microtask(d.on_flush.as_ref().unchecked_ref());
+                    }
+                }
+                d.rearm_timer();
+                if d.delivering || d.engine.batch().is_empty() {
+                    None
+                } else {
+                    let d = &mut *d;
+                    let work = d.sink.take(d.engine.batch());
+                    d.engine.clear_batch();
+                    if work.is_some() {
+                        d.delivering = true;
+                    }
+                    work
+                }
+            };
+            match deferred {
+                Some(work) => {
+                    work();
+                    this.borrow_mut().delivering = false;
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn send(&mut self) {
+        if let Some(sock) = &self.socket {
+            if sock.opened {
+                // Send errors are ignored: a dead socket is reported by its close event or found
+                // stale by the ping timer.
+                let _ = sock.ws.send_with_u8_array(self.engine.transmit());
+            }
+        }
+        self.engine.consume_transmit();
+    }
+
+    fn run_transport_cmds(&mut self) {
+        while let Some(cmd) = self.engine.poll_transport() {
+            match cmd {
+                TransportCmd::Dial { url } => self.dial(&url),
+                TransportCmd::Close { code, reason } => {
+                    self.generation = self.generation.wrapping_add(1);
+                    if let Some(sock) = self.socket.take() {
+                        // Browsers accept only 1000 and 3000-4999 from scripts.
+                        let code = if code == 1000 || (3000..5000).contains(&code) {
+                            code
+                        } else {
+                            4000 + code % 1000
+                        };
+                        let mut end = reason.len().min(MAX_CLOSE_REASON_BYTES);
+                        while !reason.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        let _ = sock.ws.close_with_code_and_reason(code, &reason[..end]);
+                    }
+                }
+            }
+        }
+    }
+
+    fn dial(&mut self, url: &str) {
+        self.socket = None;
+        self.generation = self.generation.wrapping_add(1);
+        let generation = self.generation;
+        let ws = match WebSocket::new(url) {
+            Ok(ws) => ws,
+            Err(e) => {
+                let msg = js_sys::Error::from(e).message().as_string().unwrap_or_default();
+                self.engine.handle_transport_closed(false, &msg, now_ms());
+                return;
+            }
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+
+        let w = self.weak.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            Driver::with_live(&w, generation, |d| {
+                if let Some(s) = d.socket.as_mut() {
+                    s.opened = true;
+                }
+                d.engine.handle_transport_open(now_ms());
+            });
+        });
+        let w = self.weak.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            Driver::with_live(&w, generation, |d| {
+                let data = e.data();
+                if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+                    let view = Uint8Array::new(buf);
+                    d.inbound.resize(view.length() as usize, 0);
+                    view.copy_to(&mut d.inbound);
+                    d.engine.handle_bytes(&d.inbound, now_ms());
+                } else if let Some(text) = data.as_string() {
+                    d.engine.handle_bytes(text.as_bytes(), now_ms());
+                }
+            });
+        });
+        let w = self.weak.clone();
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            Driver::with_live(&w, generation, |d| {
+                let opened = d.socket.take().map(|s| s.opened).unwrap_or(false);
+                d.generation = d.generation.wrapping_add(1);
+                d.engine.handle_transport_closed(opened, &e.reason(), now_ms());
+            });
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.socket = Some(Socket {
+            ws,
+            opened: false,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        });
+    }
+
+    /// Runs `f` for a socket event if the socket is still the current one, then pumps.
+    fn with_live(weak: &Weak<RefCell<Driver>>, generation: u32, f: impl FnOnce(&mut Driver)) {
+        let Some(this) = weak.upgrade() else { return };
+        {
+            let Ok(mut d) = this.try_borrow_mut() else {
+                console_error("nats-wasm: socket event while the driver was busy", &JsValue::NULL);
+                return;
+            };
+            if d.generation != generation {
+                return;
+            }
+            f(&mut d);
+        }
+        Driver::pump(&this, true);
+    }
+
+    fn rearm_timer(&mut self) {
+        let deadline = self.engine.poll_timeout();
+        if self.timer.as_ref().map(|t| t.1) == deadline {
+            return;
+        }
+        if let Some((id, _)) = self.timer.take() {
+            clear_timeout(&id);
+        }
+        if let Some(at) = deadline {
+            let delay = at.saturating_sub(now_ms()) as f64;
+            let id = set_timeout(self.on_timer.as_ref().unchecked_ref(), delay);
+            self.timer = Some((id, at));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some((id, _)) = self.timer.take() {
+            clear_timeout(&id);
+        }
+    }
+}

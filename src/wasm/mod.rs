@@ -1,0 +1,10 @@
+//! The wasm32 driver: everything that touches the outside world. [`driver`] owns the WebSocket,
+//! the one timer, the clock and the randomness and pumps the sans-IO engine; [`bindings`] is the
+//! JS-facing class the TypeScript shim uses; [`rust_api`] is the async Rust API for wasm32 apps.
+//! No protocol logic lives here: it only moves bytes, time and records.
+
+pub mod bindings;
+mod driver;
+mod env;
+pub mod rust_api;
+mod sync;
