@@ -75,3 +75,101 @@ pub struct ConnectInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An INFO as a nats-server 2.15 in a cluster sends it to a WebSocket client (one line).
+    const INFO_2_15: &str = r#"{"server_id":"NCXK3WEBNLTXG5DQH7AXEZW3RFVHLU3AEGZ2DEE6ZYSDUU7IHLIOI4TP","server_name":"n1","version":"2.15.0","proto":1,"git_commit":"a1b2c3d","go":"go1.26.1","host":"0.0.0.0","port":4222,"headers":true,"auth_required":true,"max_payload":1048576,"jetstream":true,"client_id":17,"client_ip":"127.0.0.1","nonce":"hXz3c9vV-K0q1Aw","cluster":"c1","connect_urls":["10.0.0.1:4222","10.0.0.2:4222"],"ws_connect_urls":["10.0.0.1:8080"],"xkey":"XBQ5YKP3WOI2","ldm":false,"tls_available":true,"domain":"hub"}"#;
+
+    #[test]
+    fn decodes_a_real_server_info() {
+        let info = ServerInfo::parse(INFO_2_15.as_bytes()).unwrap();
+        assert_eq!(info.server_id, "NCXK3WEBNLTXG5DQH7AXEZW3RFVHLU3AEGZ2DEE6ZYSDUU7IHLIOI4TP");
+        assert_eq!(info.server_name, "n1");
+        assert_eq!(info.version, "2.15.0");
+        assert_eq!(info.proto, 1);
+        assert_eq!(info.host, "0.0.0.0");
+        assert_eq!(info.port, 4222);
+        assert!(info.headers);
+        assert_eq!(info.max_payload, 1_048_576);
+        assert_eq!(info.client_id, 17);
+        assert_eq!(info.auth_required, Some(true));
+        assert_eq!(info.nonce.as_deref(), Some("hXz3c9vV-K0q1Aw"));
+        assert_eq!(
+            info.connect_urls.as_deref(),
+            Some(&["10.0.0.1:4222".to_owned(), "10.0.0.2:4222".to_owned()][..])
+        );
+        assert_eq!(info.ldm, Some(false));
+        // Everything the struct does not name is kept, untouched, for `nc.info`.
+        let extra: Vec<&str> = info.extra.keys().map(String::as_str).collect();
+        assert_eq!(
+            extra,
+            [
+                "client_ip",
+                "cluster",
+                "domain",
+                "git_commit",
+                "go",
+                "jetstream",
+                "tls_available",
+                "ws_connect_urls",
+                "xkey"
+            ]
+        );
+        assert_eq!(info.extra["jetstream"], serde_json::Value::Bool(true));
+        assert_eq!(info.extra["ws_connect_urls"][0], "10.0.0.1:8080");
+    }
+
+    #[test]
+    fn reserialising_keeps_every_field() {
+        let info = ServerInfo::parse(INFO_2_15.as_bytes()).unwrap();
+        let again: serde_json::Value = serde_json::to_value(&info).unwrap();
+        let original: serde_json::Value = serde_json::from_str(INFO_2_15).unwrap();
+        assert_eq!(again, original);
+    }
+
+    #[test]
+    fn minimal_info_takes_defaults() {
+        let info = ServerInfo::parse(br#"{"server_id":"S"}"#).unwrap();
+        assert_eq!(info.server_id, "S");
+        assert!(!info.headers);
+        assert_eq!(info.max_payload, 0);
+        assert_eq!(info.nonce, None);
+        assert_eq!(info.connect_urls, None);
+        assert!(info.extra.is_empty());
+    }
+
+    #[test]
+    fn info_straight_from_the_parser() {
+        let line = format!("INFO {INFO_2_15} \r\n");
+        let limits = crate::proto::Limits::default();
+        let (op, used) = crate::proto::parse(line.as_bytes(), &limits).unwrap().unwrap();
+        assert_eq!(used, line.len());
+        let crate::proto::ServerOp::Info(json) = op else { panic!("{op:?}") };
+        assert_eq!(ServerInfo::parse(json).unwrap().version, "2.15.0");
+    }
+
+    #[test]
+    fn bad_info_json_is_an_error() {
+        assert!(ServerInfo::parse(b"{not json").is_err());
+        assert!(ServerInfo::parse(br#"{"proto":"one"}"#).is_err());
+    }
+
+    #[test]
+    fn connect_json_leaves_out_unset_fields() {
+        let c = ConnectInfo {
+            protocol: 1,
+            version: "0.1.0".into(),
+            lang: "nats-wasm".into(),
+            headers: Some(true),
+            no_responders: Some(true),
+            ..ConnectInfo::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"protocol":1,"version":"0.1.0","lang":"nats-wasm","verbose":false,"pedantic":false,"headers":true,"no_responders":true}"#
+        );
+    }
+}
