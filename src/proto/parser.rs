@@ -216,8 +216,7 @@ fn trim_sep(bytes: &[u8]) -> &[u8] {
 /// `BadArguments` when there are more than `MAX_ARGS`.
 fn split_args<'a>(rest: &'a [u8], args: &mut [&'a [u8]; MAX_ARGS]) -> Result<usize, ParseError> {
     let mut count = 0;
-    let mut tokens = rest.split(|&b| is_sep(b)).filter(|t| !t.is_empty());
-    for token in tokens.by_ref() {
+    for token in rest.split(|&b| is_sep(b)).filter(|t| !t.is_empty()) {
         let slot = args.get_mut(count).ok_or(ParseError::BadArguments)?;
         *slot = token;
         count += 1;
