@@ -41,11 +41,8 @@ export enum ErrorCode {
   JetStream404NoMessages = "404",
   JetStream408RequestTimeout = "408",
   /** @deprecated use JetStream409 */
-  // deno-lint-ignore no-duplicate-enum-values
   JetStream409MaxAckPendingExceeded = "409",
-  // deno-lint-ignore no-duplicate-enum-values
   JetStream409 = "409",
-  // deno-lint-ignore no-duplicate-enum-values
   JetStreamNotEnabled = "503",
   JetStreamIdleHeartBeat = "IDLE_HEARTBEAT",
   // emitted by the server
@@ -75,7 +72,10 @@ export interface PermissionContext {
 }
 
 const messages = new Map<string, string>([
-  [ErrorCode.InvalidPayload, "Invalid payload type - payloads can be 'binary', 'string', or 'json'"],
+  [
+    ErrorCode.InvalidPayload,
+    "Invalid payload type - payloads can be 'binary', 'string', or 'json'",
+  ],
   [ErrorCode.BadJson, "Bad JSON"],
   [
     ErrorCode.WssRequired,

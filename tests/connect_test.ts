@@ -117,7 +117,7 @@ Deno.test("connect: the client reconnects when the server drops, and subscriptio
     const got = await take(sub, 2);
     assertEquals(got.map((m) => sc.decode(m.data)), ["before", "after"]);
     await nc.close();
-    await rec.done;
+    await rec.stop();
   } finally {
     await srv.dispose();
   }
@@ -150,7 +150,7 @@ Deno.test("connect: reconnect: false closes the client when the server drops", a
     await srv.stop();
     await within(done, 5000, "closed() without reconnect");
     assertEquals(nc.isClosed(), true);
-    await rec.done;
+    await rec.stop();
     assertEquals(rec.types().includes("reconnect"), false);
     assertEquals(rec.types().includes("reconnecting"), false);
   } finally {

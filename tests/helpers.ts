@@ -96,9 +96,13 @@ export class StatusRecorder {
   #waiters: { type: string; cursor: number; l: Latch<Status> }[] = [];
   #cursor = new Map<string, number>();
 
+  #it: AsyncIterable<Status>;
+
   constructor(nc: NatsConnection) {
+    const it = nc.status();
+    this.#it = it;
     this.done = (async () => {
-      for await (const s of nc.status()) {
+      for await (const s of it) {
         this.events.push(s);
         for (const w of [...this.#waiters]) this.#check(w);
       }
@@ -124,6 +128,16 @@ export class StatusRecorder {
     return within(w.l, ms, `status event ${type}; seen: ${this.types().join(",")}`).finally(() => {
       this.#waiters = this.#waiters.filter((x) => x !== w);
     });
+  }
+
+  /**
+   * Call after nc.close()/drain(): waits (bounded) for the status loop to end by itself, as the
+   * contract (§1.5) requires. nats.ws 1.30.3 never ends nc.status() iterators on close, so against
+   * it the iterator is stopped by hand first.
+   */
+  async stop(ms = 2000): Promise<void> {
+    if (IS_NATS_WS) (this.#it as unknown as { stop(): void }).stop();
+    await within(this.done, ms, "nc.status() iterator end after close");
   }
 
   types(): string[] {
@@ -187,8 +201,9 @@ export class PrivateServer {
     if (this.#proc) return this;
     const conf = `${this.dir}/server.conf`;
     await Deno.writeTextFile(conf, this.config());
-    this.#proc = new Deno.Command("nats-server", {
-      args: ["-c", conf, "-l", `${this.dir}/server.log`],
+    // sh only redirects stderr (config errors are printed before logging starts) and execs
+    this.#proc = new Deno.Command("sh", {
+      args: ["-c", 'exec nats-server -c "$1" -l "$2" 2>>"$2"', "sh", conf, `${this.dir}/server.log`],
       stdin: "null",
       stdout: "null",
       stderr: "null",
@@ -245,3 +260,124 @@ export class PrivateServer {
 
 export const te = new TextEncoder();
 export const td = new TextDecoder();
+
+/** One client connection accepted by a FakeServer. */
+export class FakeConn {
+  readonly lines: string[] = [];
+  #buf = "";
+  #waiters: { re: RegExp; l: Latch<string>; from: number }[] = [];
+  #closed = latch<void>();
+
+  constructor(readonly index: number, readonly ws: WebSocket, readonly autoPong: boolean) {
+    ws.binaryType = "arraybuffer";
+    ws.onmessage = (e) => {
+      this.#buf += typeof e.data === "string" ? e.data : td.decode(new Uint8Array(e.data as ArrayBuffer));
+      let i;
+      while ((i = this.#buf.indexOf("\r\n")) >= 0) {
+        const line = this.#buf.slice(0, i);
+        this.#buf = this.#buf.slice(i + 2);
+        this.lines.push(line);
+        if (this.autoPong && line === "PING") this.send("PONG\r\n");
+        for (const w of [...this.#waiters]) this.#check(w);
+      }
+    };
+    ws.onclose = () => this.#closed.resolve();
+    ws.onerror = () => {};
+  }
+
+  #check(w: { re: RegExp; l: Latch<string>; from: number }) {
+    for (let i = w.from; i < this.lines.length; i++) {
+      if (w.re.test(this.lines[i])) {
+        this.#waiters = this.#waiters.filter((x) => x !== w);
+        w.l.resolve(this.lines[i]);
+        return;
+      }
+    }
+  }
+
+  /** The first line (from the start) matching re, waiting for it (bounded). */
+  line(re: RegExp, ms = 5000): Promise<string> {
+    const w = { re, l: latch<string>(), from: 0 };
+    this.#waiters.push(w);
+    this.#check(w);
+    return within(w.l, ms, `fake server: a line matching ${re}; got ${JSON.stringify(this.lines)}`);
+  }
+
+  send(text: string | Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(typeof text === "string" ? te.encode(text) : text);
+  }
+
+  sendInfo(extra: Record<string, unknown> = {}): void {
+    const info = {
+      server_id: "NFAKESERVER",
+      server_name: "fake",
+      version: "2.15.1",
+      proto: 1,
+      go: "go1.25",
+      host: "127.0.0.1",
+      port: 4222,
+      headers: true,
+      max_payload: 1048576,
+      client_id: this.index + 1,
+      ...extra,
+    };
+    this.send(`INFO ${JSON.stringify(info)}\r\n`);
+  }
+
+  close(): void {
+    try {
+      this.ws.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+}
+
+/**
+ * A WebSocket server (Deno.serve + Deno.upgradeWebSocket on 127.0.0.1) that plays a NATS server
+ * badly on purpose. onConnect gets each new connection; autoPong answers every PING line.
+ */
+export class FakeServer {
+  readonly conns: FakeConn[] = [];
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly #connected: Latch<FakeConn>[] = [];
+
+  constructor(onConnect: (c: FakeConn) => void, readonly autoPong = true) {
+    this.#server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+      const { socket, response } = Deno.upgradeWebSocket(req);
+      const c = new FakeConn(this.conns.length, socket, this.autoPong);
+      this.conns.push(c);
+      socket.onopen = () => {
+        onConnect(c);
+        this.#connected[c.index]?.resolve(c);
+      };
+      return response;
+    });
+  }
+
+  get port(): number {
+    return this.#server.addr.port;
+  }
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Waits (bounded) until connection number `index` (0-based) is open. */
+  connection(index: number, ms = 5000): Promise<FakeConn> {
+    if (this.conns[index] && this.conns[index].ws.readyState === WebSocket.OPEN) {
+      return Promise.resolve(this.conns[index]);
+    }
+    this.#connected[index] ??= latch<FakeConn>();
+    return within(this.#connected[index], ms, `fake server connection #${index}`);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns) c.close();
+    await Promise.all(this.conns.map((c) => within(c.closed, 2000, "fake socket close").catch(() => {})));
+    await this.#server.shutdown();
+  }
+}

@@ -1,10 +1,23 @@
 //! `Connection`: the state machine of one NATS client connection. Inputs are commands from the
 //! application and `handle_*` calls from the driver, each with `now_ms`; outputs are drained with
 //! `poll_transport`, `transmit`, `batch` and `poll_timeout` (the order in `docs/design.md`).
+//!
+//! This file is the façade: the struct, its state enums and the public methods, each delegating
+//! to the module that owns the concern (`handshake`, `inbound`, `lifecycle`, `outbound`,
+//! `subscriptions`, `requests`). Must not: do I/O, read a clock, draw randomness other than
+//! through [`Entropy`], or panic on anything the server or the user sends.
+
+use std::collections::VecDeque;
 
 use super::batch::Batch;
 use super::options::{Authenticator, Entropy, Options, RequestManyStrategy};
-use crate::error::NatsError;
+use super::outbound::Outbound;
+use super::pool::Pool;
+use super::requests::{Mode, Mux};
+use super::subscriptions::Subs;
+use super::timers::Timers;
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::{Limits, ServerInfo};
 
 /// What the driver must do with the transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,22 +30,124 @@ pub enum TransportCmd {
     Close { code: u16, reason: String },
 }
 
+/// Where the connection is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Created, `start` not called yet.
+    Idle,
+    /// A `Dial` was issued; waiting for the socket to open.
+    Dialing,
+    /// Socket open; waiting for the server's INFO.
+    AwaitInfo,
+    /// CONNECT + PING sent; waiting for the PONG that completes the handshake.
+    AwaitPong,
+    Connected,
+    /// No transport: waiting for the reconnect timer before the next dial.
+    Waiting,
+    Closed,
+}
+
+/// Progress of a connection drain (api-contract §2 "Connection drain order").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DrainStage {
+    None,
+    /// Every subscription got UNSUB; waiting for the PONG of the PING after them.
+    Subs,
+    /// Publishing is blocked; waiting for the final flush PONG (`ping_sent` false while
+    /// disconnected: the PING goes out after the reconnect).
+    Flush {
+        ping_sent: bool,
+    },
+}
+
+/// Message and byte counters (`stats()`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Stats {
+    pub(super) in_msgs: u64,
+    pub(super) out_msgs: u64,
+    pub(super) in_bytes: u64,
+    pub(super) out_bytes: u64,
+}
+
 /// One NATS connection, sans IO.
 pub struct Connection {
-    _todo: (),
+    pub(super) opts: Options,
+    pub(super) entropy: Box<dyn Entropy>,
+    pub(super) auth: Option<Box<dyn Authenticator>>,
+    pub(super) phase: Phase,
+    pub(super) pool: Pool,
+    /// `host:port` of the server of the current (or last) transport.
+    pub(super) server: String,
+    /// Whether the current transport's URL is `wss`: gossiped URLs take its scheme.
+    pub(super) secure: bool,
+    pub(super) timers: Timers,
+    pub(super) subs: Subs,
+    pub(super) mux: Mux,
+    pub(super) out: Outbound,
+    pub(super) batch: Batch,
+    pub(super) commands: VecDeque<TransportCmd>,
+    /// Received bytes not yet parsed (ops span WebSocket frames).
+    pub(super) inbuf: Vec<u8>,
+    pub(super) limits: Limits,
+    pub(super) info: Option<ServerInfo>,
+    pub(super) info_json: Option<String>,
+    pub(super) connected_once: bool,
+    /// The error a CLOSED after an exhausted pool reports; also the auth-abort memory.
+    pub(super) last_error: Option<NatsError>,
+    /// Two identical auth errors in a row: the next dial attempt closes instead.
+    pub(super) abort_reconnect: bool,
+    pub(super) drain: DrainStage,
+    /// Keepalive PINGs sent since the last PONG.
+    pub(super) pings_out: u32,
+    pub(super) stats: Stats,
+    pub(super) next_flush_id: u32,
+    /// Bumped whenever a transport is abandoned, so a parse loop notices mid-buffer.
+    pub(super) transport_gen: u64,
 }
 
 impl Connection {
     /// Creates the engine. Nothing happens until `start`.
-    pub fn new(options: Options, entropy: Box<dyn Entropy>, auth: Option<Box<dyn Authenticator>>) -> Self {
-        let _ = (options, entropy, auth);
-        todo!("engine helper")
+    pub fn new(
+        options: Options,
+        mut entropy: Box<dyn Entropy>,
+        auth: Option<Box<dyn Authenticator>>,
+    ) -> Self {
+        let pool = Pool::new(&options.servers, !options.no_randomize, entropy.as_mut());
+        Connection {
+            opts: options,
+            entropy,
+            auth,
+            phase: Phase::Idle,
+            pool,
+            server: String::new(),
+            secure: false,
+            timers: Timers::default(),
+            subs: Subs::default(),
+            mux: Mux::default(),
+            out: Outbound::default(),
+            batch: Batch::default(),
+            commands: VecDeque::new(),
+            inbuf: Vec::new(),
+            limits: Limits::default(),
+            info: None,
+            info_json: None,
+            connected_once: false,
+            last_error: None,
+            abort_reconnect: false,
+            drain: DrainStage::None,
+            pings_out: 0,
+            stats: Stats::default(),
+            next_flush_id: 0,
+            transport_gen: 0,
+        }
     }
 
     /// Begins connecting (the first `Dial`).
     pub fn start(&mut self, now_ms: u64) {
-        let _ = now_ms;
-        todo!("engine helper")
+        if self.phase == Phase::Idle {
+            self.phase = Phase::Waiting;
+            self.dial_next(now_ms, false);
+        }
     }
 
     // ---- driver inputs ----
@@ -40,56 +155,55 @@ impl Connection {
     /// The socket asked for by the last `Dial` is open.
     pub fn handle_transport_open(&mut self, now_ms: u64) {
         let _ = now_ms;
-        todo!()
+        if self.phase == Phase::Dialing {
+            self.phase = Phase::AwaitInfo;
+        }
     }
 
     /// Bytes received from the server (one WebSocket frame; ops may span frames).
     pub fn handle_bytes(&mut self, bytes: &[u8], now_ms: u64) {
-        let _ = (bytes, now_ms);
-        todo!()
+        self.on_bytes(bytes, now_ms);
     }
 
     /// The socket failed or closed. `opened` says whether it had ever opened (a socket that
     /// fails before opening is a refused dial); `reason` is the close reason text, if any.
     pub fn handle_transport_closed(&mut self, opened: bool, reason: &str, now_ms: u64) {
-        let _ = (opened, reason, now_ms);
-        todo!()
+        self.on_transport_closed(opened, reason, now_ms);
     }
 
     /// The deadline returned by `poll_timeout` has passed.
     pub fn handle_timeout(&mut self, now_ms: u64) {
-        let _ = now_ms;
-        todo!()
+        self.on_timeout(now_ms);
     }
 
     // ---- driver outputs ----
 
     pub fn poll_transport(&mut self) -> Option<TransportCmd> {
-        todo!()
+        self.commands.pop_front()
     }
 
     /// Bytes waiting to be sent as one frame (empty when none).
     pub fn transmit(&self) -> &[u8] {
-        todo!()
+        &self.out.wire
     }
 
     /// The driver sent everything `transmit` returned.
     pub fn consume_transmit(&mut self) {
-        todo!()
+        self.out.wire.clear();
     }
 
     /// Output records produced so far (see `docs/design.md`).
     pub fn batch(&self) -> &Batch {
-        todo!()
+        &self.batch
     }
 
     pub fn clear_batch(&mut self) {
-        todo!()
+        self.batch.clear();
     }
 
     /// The earliest moment `handle_timeout` must be called, ms on the driver's clock.
     pub fn poll_timeout(&self) -> Option<u64> {
-        todo!()
+        self.timers.earliest()
     }
 
     // ---- application commands ----
@@ -102,8 +216,7 @@ impl Connection {
         headers: Option<&[u8]>,
         payload: &[u8],
     ) -> Result<(), NatsError> {
-        let _ = (subject, reply, headers, payload);
-        todo!()
+        self.cmd_publish(subject, reply, headers, payload)
     }
 
     /// Subscribes; returns the sid. `max` sends `UNSUB sid max` right after the SUB; `timeout_ms`
@@ -116,21 +229,18 @@ impl Connection {
         timeout_ms: Option<u64>,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        let _ = (subject, queue, max, timeout_ms, now_ms);
-        todo!()
+        self.cmd_subscribe(subject, queue, max, timeout_ms, now_ms)
     }
 
     /// `max = None`: ends the subscription now (SUB_END follows). `Some(n)`: ends it after `n`
     /// messages in total.
     pub fn unsubscribe(&mut self, sid: u32, max: Option<u64>) -> Result<(), NatsError> {
-        let _ = (sid, max);
-        todo!()
+        self.cmd_unsubscribe(sid, max)
     }
 
     /// Subscription drain: UNSUB, then a PING; SUB_END once its PONG arrives.
     pub fn drain_subscription(&mut self, sid: u32) -> Result<(), NatsError> {
-        let _ = sid;
-        todo!()
+        self.cmd_drain_subscription(sid)
     }
 
     /// A request through the shared mux inbox: returns its token (REPLY then nothing, or REQ_END
@@ -143,8 +253,7 @@ impl Connection {
         timeout_ms: u64,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        let _ = (subject, headers, payload, timeout_ms, now_ms);
-        todo!()
+        self.start_request(subject, headers, payload, timeout_ms, Mode::Single, now_ms)
     }
 
     /// A request that gathers replies until `strategy` says done: REPLY records, then REQ_END.
@@ -157,67 +266,86 @@ impl Connection {
         strategy: RequestManyStrategy,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        let _ = (subject, headers, payload, max_wait_ms, strategy, now_ms);
-        todo!()
+        self.start_request(subject, headers, payload, max_wait_ms, Mode::Many(strategy), now_ms)
     }
 
     /// Cancels a pending request: REQ_END with `CANCELLED`.
     pub fn cancel_request(&mut self, token: u32) {
-        let _ = token;
-        todo!()
+        let err = NatsError::new(ErrorCode::Cancelled, "request cancelled");
+        self.end_request(token, Some(&err), "");
     }
 
     /// Sends a PING; FLUSH_END with this id when its PONG arrives.
     pub fn flush(&mut self) -> Result<u32, NatsError> {
-        todo!()
+        self.cmd_flush()
     }
 
     /// Connection drain (order in api-contract §2); DRAINED then CLOSED when done.
     pub fn drain(&mut self, now_ms: u64) -> Result<(), NatsError> {
-        let _ = now_ms;
-        todo!()
+        self.cmd_drain(now_ms)
     }
 
     /// Closes now: pending requests and flushes end with errors, subscriptions end cleanly,
     /// CLOSED is emitted. A second call does nothing.
     pub fn close(&mut self) {
-        todo!()
+        self.close_with(None);
     }
 
     /// Drops the current transport and reconnects (`client initiated reconnect`).
     pub fn reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {
-        let _ = now_ms;
-        todo!()
+        self.cmd_reconnect(now_ms)
     }
 
     // ---- queries ----
 
     pub fn is_closed(&self) -> bool {
-        todo!()
+        self.phase == Phase::Closed
     }
 
     pub fn is_draining(&self) -> bool {
-        todo!()
+        self.drain != DrainStage::None
     }
 
     /// `host:port` of the current server, "" when not connected.
     pub fn current_server(&self) -> String {
-        todo!()
+        if self.phase == Phase::Connected { self.server.clone() } else { String::new() }
     }
 
     /// Last INFO JSON text received, if any.
     pub fn info_json(&self) -> Option<&str> {
-        todo!()
+        self.info_json.as_deref()
     }
 
     /// (in_msgs, out_msgs, in_bytes, out_bytes): messages and their header+payload bytes.
     pub fn stats(&self) -> (u64, u64, u64, u64) {
-        todo!()
+        let s = self.stats;
+        (s.in_msgs, s.out_msgs, s.in_bytes, s.out_bytes)
     }
 
     /// Counters of one subscription: (received, max or 0), `None` if it is gone.
     pub fn subscription_counts(&self, sid: u32) -> Option<(u64, u64)> {
-        let _ = sid;
-        todo!()
+        self.subs.get(sid).map(|s| (s.received, s.max.unwrap_or(0)))
+    }
+
+    // ---- shared helpers ----
+
+    /// True when ops can be written for the current server (handshake complete).
+    pub(super) fn is_connected(&self) -> bool {
+        self.phase == Phase::Connected
+    }
+
+    /// A socket exists (being opened, handshaking or connected).
+    pub(super) fn has_transport(&self) -> bool {
+        matches!(self.phase, Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong | Phase::Connected)
+    }
+
+    /// Queues a `Close` for the current socket. WebSocket close reasons are limited to 123 UTF-8
+    /// bytes (longer ones make `WebSocket.close` throw), so the reason is cut at a char boundary.
+    pub(super) fn push_close(&mut self, code: u16, reason: &str) {
+        let mut end = reason.len().min(123);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.commands.push_back(TransportCmd::Close { code, reason: reason[..end].to_string() });
     }
 }

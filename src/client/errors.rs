@@ -62,11 +62,7 @@ pub(super) fn classify(text: &str) -> ServerError {
         ErrorCode::ProtocolError
     };
     let permission = if code == ErrorCode::PermissionsViolation { parse_permission(text) } else { None };
-    ServerError {
-        error: NatsError::new(code, text),
-        permission,
-        stale: lower.contains("stale connection"),
-    }
+    ServerError { error: NatsError::new(code, text), permission, stale: lower.contains("stale connection") }
 }
 
 /// Reads `(Publish|Subscription) to "<subject>"` and an optional `using queue "<q>"`.
@@ -74,10 +70,11 @@ pub(super) fn classify(text: &str) -> ServerError {
 /// original text.
 pub(super) fn parse_permission(text: &str) -> Option<PermissionContext> {
     let lower = text.to_ascii_lowercase();
-    let (operation, start) = [("publish to \"", PermOp::Publish), ("subscription to \"", PermOp::Subscription)]
-        .iter()
-        .filter_map(|(needle, op)| lower.find(needle).map(|i| (*op, i + needle.len())))
-        .min_by_key(|(_, i)| *i)?;
+    let (operation, start) =
+        [("publish to \"", PermOp::Publish), ("subscription to \"", PermOp::Subscription)]
+            .iter()
+            .filter_map(|(needle, op)| lower.find(needle).map(|i| (*op, i + needle.len())))
+            .min_by_key(|(_, i)| *i)?;
     let subject = quoted(text, start)?;
     let queue = lower
         .find("using queue \"")

@@ -8,8 +8,21 @@
 
 pub mod batch;
 mod connection;
+mod errors;
+mod handshake;
+mod inbound;
+mod lifecycle;
 pub mod options;
+mod outbound;
+mod pool;
+mod records;
+mod requests;
 pub mod servers;
+mod subscriptions;
+mod timers;
+
+#[cfg(test)]
+mod tests;
 
 pub use batch::{Batch, RECORD_STRIDE};
 pub use connection::{Connection, TransportCmd};

@@ -34,7 +34,12 @@ impl Batch {
 
     /// MSG or REPLY: subject, reply, raw header block, payload; `status` = header status code.
     pub(super) fn message(&mut self, kind: u32, id: u32, m: &Delivery<'_>) {
-        self.push(kind, id, [m.subject, m.reply.unwrap_or(b""), m.headers.unwrap_or(b""), m.payload], m.status);
+        self.push(
+            kind,
+            id,
+            [m.subject, m.reply.unwrap_or(b""), m.headers.unwrap_or(b""), m.payload],
+            m.status,
+        );
     }
 
     pub(super) fn sub_end(&mut self, sid: u32, err: Option<&NatsError>, context: &str) {

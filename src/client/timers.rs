@@ -46,13 +46,9 @@ impl Timers {
         }
     }
 
+    #[cfg(test)]
     pub(super) fn is_set(&self, key: TimerKey) -> bool {
         self.by_key.contains_key(&key)
-    }
-
-    /// The deadline of `key`, if armed.
-    pub(super) fn deadline(&self, key: TimerKey) -> Option<u64> {
-        self.by_key.get(&key).copied()
     }
 
     /// The earliest deadline of all armed timers.

@@ -2,6 +2,11 @@
 //! `NATS/1.0 100 Idle Heartbeat`), then `key: value` lines, then a blank line.
 //! Keys keep their case; repeated keys keep every value in order. Lookup policy (exact,
 //! case-insensitive, canonical MIME) belongs to the callers, not here.
+//!
+//! Decoding is lenient where nats.deno is (lines without `:` are skipped, values are trimmed) and
+//! strict where a wrong guess would corrupt data (version, status digits, the final blank line).
+//! Encoding must never write a block that decodes differently, so it refuses what it cannot
+//! represent instead of escaping it. Nothing here may panic on input bytes.
 
 /// A decoded header block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,7 +23,7 @@ pub struct Headers {
 pub enum HeaderError {
     /// The block does not start with `NATS/1.0`.
     MissingVersion,
-    /// The status code is not a 3-digit number.
+    /// The status code is not a 3-digit number in 100..=999 (on decode or encode).
     BadStatus,
     /// The block is not valid UTF-8 or does not end with the blank line.
     Malformed,

@@ -100,10 +100,8 @@ fn options_from_js(opts: &JsValue) -> Result<Options, JsValue> {
         servers = d.servers.clone();
     }
     let tls_required = get_bool(opts, "tls", false);
-    if tls_required {
-        if let Some(plain) = servers.iter().find(|u| !u.starts_with("wss://")) {
-            return Err(invalid_option(format!("tls is required but {plain} is not a wss:// server")));
-        }
+    if let Some(plain) = servers.iter().find(|u| tls_required && !u.starts_with("wss://")) {
+        return Err(invalid_option(format!("tls is required but {plain} is not a wss:// server")));
     }
     let max_reconnect_attempts = match get(opts, "maxReconnectAttempts").as_f64() {
         None => d.max_reconnect_attempts,

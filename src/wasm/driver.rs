@@ -170,12 +170,10 @@ impl Driver {
     }
 
     fn send(&mut self) {
-        if let Some(sock) = &self.socket {
-            if sock.opened {
-                // Send errors are ignored: a dead socket is reported by its close event or found
-                // stale by the ping timer.
-                let _ = sock.ws.send_with_u8_array(self.engine.transmit());
-            }
+        // Send errors are ignored: a dead socket is reported by its close event or found stale by
+        // the ping timer.
+        if let Some(sock) = self.socket.as_ref().filter(|s| s.opened) {
+            let _ = sock.ws.send_with_u8_array(self.engine.transmit());
         }
         self.engine.consume_transmit();
     }

@@ -1,0 +1,363 @@
+// Benchmark driver (bench/run.sh runs it once the bench server is up): for every scenario of
+// bench/scenario.ts it starts a fresh `deno run -A bench/scenario.ts` process per client and
+// repetition, alternating the two clients (nats-wasm first on odd repetitions, nats.ws first on
+// even ones), takes the median of the repetitions, and prints the table
+//   scenario | nats-wasm | nats.ws | ratio | target | met
+// where ratio > 1 always means nats-wasm is better (throughput ours/theirs; latency, time and
+// memory theirs/ours). The table also goes to .tmp/bench/results.md, the raw runs to
+// .tmp/bench/results.json. BENCH_QUICK=1 runs small N (a smoke run under a minute); BENCH_REPS
+// overrides the repetition count. It measures nothing itself and must not start servers, contact
+// anything but the 127.0.0.1 bench server (through its children), or wait unbounded: each child
+// has a hard timeout and a failed or hung child is reported as FAIL, never retried silently; after
+// a timeout the same client's remaining repetitions of that scenario are skipped, and after
+// BENCH_BUDGET_S (600 s, quick 120 s) all remaining runs are.
+import { median } from "./util.ts";
+
+const QUICK = Deno.env.get("BENCH_QUICK") === "1";
+const REPS = Number(Deno.env.get("BENCH_REPS") ?? "3");
+const OURS_MODULE = Deno.env.get("BENCH_OURS_MODULE") ?? "";
+const CHILD_TIMEOUT_MS = QUICK ? 20_000 : 60_000; // the scenario's own deadline
+const KILL_AFTER_MS = CHILD_TIMEOUT_MS + 15_000; // ours, if the child ignores its own
+// After this many seconds the remaining runs are skipped (reported as failures), so that a client
+// that hangs everywhere still ends the run in bounded time.
+const BUDGET_S = Number(Deno.env.get("BENCH_BUDGET_S") ?? (QUICK ? "120" : "600"));
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const OUT_DIR = `${ROOT}/.tmp/bench`;
+const CLIENTS = ["nats-wasm", "nats.ws"] as const;
+type Client = typeof CLIENTS[number];
+
+/** Messages (or requests, or connects) per scenario process. */
+const N: Record<string, number> = QUICK
+  ? {
+    pub16: 100_000,
+    pub1k: 20_000,
+    "sub-iter": 100_000,
+    "sub-cb": 100_000,
+    pubsub: 50_000,
+    "req-seq": 500,
+    "req-par": 2_000,
+    connect: 5,
+    mem: 100_000,
+  }
+  : {
+    pub16: 1_000_000,
+    pub1k: 200_000,
+    "sub-iter": 1_000_000,
+    "sub-cb": 1_000_000,
+    pubsub: 500_000,
+    "req-seq": 5_000,
+    "req-par": 20_000,
+    connect: 20,
+    mem: 1_000_000,
+  };
+
+interface Row {
+  label: string;
+  scenario: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  /** Minimum ratio (> 1 = nats-wasm better), or an absolute ceiling for nats-wasm's value. */
+  target: { ratio: number } | { oursBelow: number };
+}
+
+const k = (
+  n: number,
+) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : `${n}`);
+const ROWS: Row[] = [
+  {
+    label: `publish 16 B, ${k(N.pub16)} msgs + flush`,
+    scenario: "pub16",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `publish 1 KiB, ${k(N.pub1k)} msgs + flush`,
+    scenario: "pub1k",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
+  {
+    label: `subscribe 16 B iterator, ${k(N["sub-iter"])} msgs`,
+    scenario: "sub-iter",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 1.5 },
+  },
+  {
+    label: `subscribe 16 B callback, ${k(N["sub-cb"])} msgs`,
+    scenario: "sub-cb",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
+  {
+    label: `publish+subscribe 16 B, ${k(N.pubsub)} msgs`,
+    scenario: "pubsub",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `request 16 B sequential p50, ${k(N["req-seq"])} reqs`,
+    scenario: "req-seq",
+    metric: "p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `request 16 B sequential p99`,
+    scenario: "req-seq",
+    metric: "p99_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `request 16 B, 100 in flight p50, ${k(N["req-par"])} reqs`,
+    scenario: "req-par",
+    metric: "p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `request 16 B, 100 in flight p99`,
+    scenario: "req-par",
+    metric: "p99_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `request 16 B, 100 in flight throughput`,
+    scenario: "req-par",
+    metric: "req_per_s",
+    unit: "req/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
+  {
+    label: `connect, median of ${N.connect}`,
+    scenario: "connect",
+    metric: "median_ms",
+    unit: "ms",
+    higherIsBetter: false,
+    target: { oursBelow: 5 },
+  },
+  {
+    label: `peak RSS, ${k(N.mem)} x 16 B iterator subscriber`,
+    scenario: "mem",
+    metric: "peak_rss_mib",
+    unit: "MiB",
+    higherIsBetter: false,
+    target: { ratio: 2 },
+  },
+];
+
+interface Run {
+  scenario: string;
+  client: Client;
+  rep: number;
+  ok: boolean;
+  result: Record<string, unknown>;
+  wallMs: number;
+  timedOut?: boolean;
+  stderrTail?: string;
+}
+
+async function runOne(scenario: string, client: Client, rep: number): Promise<Run> {
+  const started = performance.now();
+  const env: Record<string, string> = {};
+  if (OURS_MODULE) env.BENCH_OURS_MODULE = OURS_MODULE;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}/bench/scenario.ts`,
+      `--client=${client}`,
+      `--scenario=${scenario}`,
+      `--n=${N[scenario]}`,
+      `--timeout-ms=${CHILD_TIMEOUT_MS}`,
+    ],
+    cwd: ROOT,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const killer = setTimeout(() => {
+    killed = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+  }, KILL_AFTER_MS);
+  const out = await child.output();
+  clearTimeout(killer);
+  const wallMs = performance.now() - started;
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  const line = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  let result: Record<string, unknown> = {};
+  if (line) {
+    try {
+      result = JSON.parse(line.slice("RESULT ".length));
+    } catch {
+      result = { error: `unparsable result line: ${line}` };
+    }
+  } else {
+    result = {
+      error: killed ? `killed after ${KILL_AFTER_MS} ms` : `no result (exit code ${out.code})`,
+    };
+  }
+  const ok = out.success && !("error" in result);
+  const run: Run = { scenario, client, rep, ok, result, wallMs };
+  if (killed || String(result.error ?? "").startsWith("timed out")) run.timedOut = true;
+  if (!ok) run.stderrTail = stderr.trim().split("\n").slice(-10).join("\n");
+  return run;
+}
+
+function fmt(v: number | undefined, unit: string): string {
+  if (v === undefined || !Number.isFinite(v)) return "FAIL";
+  if (unit === "ms") return `${v.toFixed(2)} ms`;
+  if (unit === "MiB") return `${v.toFixed(1)} MiB`;
+  if (unit === "µs") return `${Math.round(v).toLocaleString("en-US")} µs`;
+  return `${Math.round(v).toLocaleString("en-US")} ${unit}`;
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => [...r[i]].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join(" | ")} |`;
+  const sep = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
+  return [line(cells[0]), sep, ...cells.slice(1).map(line)].join("\n");
+}
+
+async function main(): Promise<number> {
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  const scenarios = [...new Set(ROWS.map((r) => r.scenario))];
+  const only = Deno.env.get("BENCH_ONLY"); // e.g. BENCH_ONLY=pub16,connect while developing
+  const selected = only ? scenarios.filter((s) => only.split(",").includes(s)) : scenarios;
+  const runs: Run[] = [];
+  const timedOut = new Set<string>(); // scenario/client pairs not worth another full timeout
+  const t0 = performance.now();
+  for (const scenario of selected) {
+    for (let rep = 0; rep < REPS; rep++) {
+      const order: Client[] = rep % 2 === 0 ? [...CLIENTS] : [...CLIENTS].reverse();
+      for (const client of order) {
+        const key = `${scenario}/${client}`;
+        const skip = timedOut.has(key)
+          ? "skipped: an earlier run of this client in this scenario timed out"
+          : (performance.now() - t0) / 1000 > BUDGET_S
+          ? `skipped: the run exceeded its ${BUDGET_S} s budget`
+          : "";
+        if (skip) {
+          runs.push({ scenario, client, rep, ok: false, result: { error: skip }, wallMs: 0 });
+          console.error(`bench: ${scenario} ${client} #${rep + 1}: ${skip}`);
+          continue;
+        }
+        const r = await runOne(scenario, client, rep);
+        if (r.timedOut) timedOut.add(key);
+        runs.push(r);
+        const brief = r.ok
+          ? Object.entries(r.result)
+            .filter(([key, v]) => typeof v === "number" && key !== "n")
+            .map(([key, v]) => `${key}=${Number(v).toFixed(key.endsWith("_s") ? 0 : 2)}`)
+            .join(" ")
+          : `FAILED: ${r.result.error}`;
+        console.error(`bench: ${scenario} ${client} #${rep + 1}: ${brief}`);
+        if (!r.ok && r.stderrTail) console.error(r.stderrTail.replace(/^/gm, "    "));
+      }
+    }
+  }
+  const totalS = (performance.now() - t0) / 1000;
+
+  const value = (row: Row, client: Client): number | undefined => {
+    const xs = runs
+      .filter((r) => r.ok && r.scenario === row.scenario && r.client === client)
+      .map((r) => Number(r.result[row.metric]))
+      .filter(Number.isFinite);
+    return xs.length ? median(xs) : undefined;
+  };
+
+  const oursLabel = OURS_MODULE === "nats.ws" ? "nats-wasm (slot running nats.ws!)" : "nats-wasm";
+  const cells: string[][] = [["scenario", oursLabel, "nats.ws 1.30.3", "ratio", "target", "met"]];
+  let missed = 0;
+  for (const row of ROWS.filter((r) => selected.includes(r.scenario))) {
+    const ours = value(row, "nats-wasm");
+    const theirs = value(row, "nats.ws");
+    let ratio: number | undefined;
+    if (ours !== undefined && theirs !== undefined && ours > 0 && theirs > 0) {
+      ratio = row.higherIsBetter ? ours / theirs : theirs / ours;
+    }
+    let target: string;
+    let met: boolean | undefined;
+    if ("ratio" in row.target) {
+      target = `≥ ${row.target.ratio}x`;
+      met = ratio === undefined ? undefined : ratio >= row.target.ratio;
+    } else {
+      target = `< ${row.target.oursBelow} ${row.unit}`;
+      met = ours === undefined ? undefined : ours < row.target.oursBelow;
+    }
+    if (met !== true) missed++;
+    cells.push([
+      row.label,
+      fmt(ours, row.unit),
+      fmt(theirs, row.unit),
+      ratio === undefined ? "-" : `${ratio.toFixed(2)}x`,
+      target,
+      met === undefined ? "FAIL" : met ? "yes" : "NO",
+    ]);
+  }
+  const table = pad(cells);
+  const failed = runs.filter((r) => !r.ok);
+  const denoVersion = Deno.version.deno;
+  const header = [
+    `nats-wasm vs nats.ws 1.30.3 — ${new Date().toISOString()}`,
+    `deno ${denoVersion}, ${Deno.env.get("BENCH_SERVER_VERSION") ?? "nats-server"}, ` +
+    `${navigator.hardwareConcurrency} CPUs, ${REPS} runs per cell (median), ` +
+    `fresh process per run${QUICK ? ", BENCH_QUICK=1 (small N)" : ""}; ` +
+    `total ${totalS.toFixed(0)} s`,
+    `ratio > 1 means nats-wasm is better (throughput ours/theirs; latency, time, memory theirs/ours)`,
+  ];
+  const notes: string[] = [];
+  if (OURS_MODULE === "nats.ws") {
+    notes.push(
+      "NOTE: BENCH_OURS_MODULE=nats.ws — the nats-wasm column ran nats.ws too (a self-check of the " +
+        "harness, not a result for nats-wasm).",
+    );
+  } else if (OURS_MODULE) notes.push(`NOTE: the nats-wasm column ran ${OURS_MODULE}.`);
+  if (failed.length) {
+    notes.push(`${failed.length} run(s) failed:`);
+    for (const f of failed) {
+      notes.push(`- ${f.scenario} ${f.client} #${f.rep + 1}: ${f.result.error}`);
+    }
+  }
+  notes.push(`${missed} of ${cells.length - 1} targets not met.`);
+
+  const text = [...header, "", table, "", ...notes].join("\n");
+  console.log(text);
+  await Deno.writeTextFile(
+    `${OUT_DIR}/results.md`,
+    [`# ${header[0]}`, "", ...header.slice(1).map((h) => `${h}  `), "", table, "", ...notes, ""]
+      .join("\n"),
+  );
+  await Deno.writeTextFile(
+    `${OUT_DIR}/results.json`,
+    JSON.stringify({ quick: QUICK, reps: REPS, n: N, oursModule: OURS_MODULE, runs }, null, 2) +
+      "\n",
+  );
+  console.log(`\nwritten: .tmp/bench/results.md, .tmp/bench/results.json`);
+  return failed.length ? 1 : 0;
+}
+
+Deno.exit(await main());

@@ -1,0 +1,97 @@
+// Neutral publisher for the subscribe benchmarks (bench/scenario.ts starts it in its own process).
+// It measures nothing itself: it writes the NATS protocol over raw TCP to the bench server's client
+// port (CONNECT, then `PUB <subject> <size>` x N in large chunks, then PING) and exits once the
+// server answers PONG, so both clients under test receive the identical stream at the same rate.
+// It must not use either client under test, contact anything but 127.0.0.1, or run unbounded: it
+// exits after --timeout-ms, on a server -ERR, or when its parent closes its stdin.
+//
+// usage: deno run --allow-net=127.0.0.1 bench/neutral_pub.ts --subject=S --n=N [--size=16]
+//        [--port=15222] [--timeout-ms=60000]
+import { arg, CRLF, watchParent } from "./util.ts";
+
+const subject = arg("subject", "");
+const n = Number(arg("n", "0"));
+const size = Number(arg("size", "16"));
+const port = Number(arg("port", "15222"));
+const timeoutMs = Number(arg("timeout-ms", "60000"));
+if (!subject || !(n > 0) || !(size >= 0)) {
+  console.error("neutral_pub: --subject and --n are required");
+  Deno.exit(2);
+}
+
+const timer = setTimeout(() => {
+  console.error(`neutral_pub: timed out after ${timeoutMs} ms`);
+  Deno.exit(3);
+}, timeoutMs);
+watchParent("neutral_pub");
+
+const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+conn.setNoDelay(true);
+const enc = new TextEncoder();
+
+// Reads until PONG (the answer to our final PING); fails on -ERR.
+let pongSeen: () => void = () => {};
+const pong = new Promise<void>((resolve) => (pongSeen = resolve));
+(async () => {
+  const dec = new TextDecoder();
+  const buf = new Uint8Array(64 * 1024);
+  let text = "";
+  while (true) {
+    const got = await conn.read(buf);
+    if (got === null) {
+      console.error("neutral_pub: server closed the connection");
+      Deno.exit(4);
+    }
+    text += dec.decode(buf.subarray(0, got));
+    let i: number;
+    while ((i = text.indexOf(CRLF)) >= 0) {
+      const line = text.slice(0, i);
+      text = text.slice(i + 2);
+      if (line.startsWith("-ERR")) {
+        console.error(`neutral_pub: server error ${line}`);
+        Deno.exit(5);
+      } else if (line === "PING") {
+        await writeAll(enc.encode("PONG\r\n"));
+      } else if (line === "PONG") {
+        pongSeen();
+      }
+    }
+  }
+})();
+
+async function writeAll(b: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < b.length) off += await conn.write(b.subarray(off));
+}
+
+// One chunk of about 256 KiB holding whole PUB records; the tail chunk is a prefix of it.
+const payload = new Uint8Array(size).fill(0x61); // "aaaa..."
+const head = enc.encode(`PUB ${subject} ${size}\r\n`);
+const recLen = head.length + size + 2;
+const perChunk = Math.max(1, Math.floor((256 * 1024) / recLen));
+const chunk = new Uint8Array(perChunk * recLen);
+for (let r = 0; r < perChunk; r++) {
+  const o = r * recLen;
+  chunk.set(head, o);
+  chunk.set(payload, o + head.length);
+  chunk[o + head.length + size] = 13;
+  chunk[o + head.length + size + 1] = 10;
+}
+
+await writeAll(
+  enc.encode(`CONNECT {"verbose":false,"pedantic":false,"name":"bench-neutral-pub"}\r\n`),
+);
+const t0 = performance.now();
+let left = n;
+while (left > 0) {
+  const k = Math.min(left, perChunk);
+  await writeAll(k === perChunk ? chunk : chunk.subarray(0, k * recLen));
+  left -= k;
+}
+await writeAll(enc.encode("PING\r\n"));
+await pong;
+const ms = performance.now() - t0;
+clearTimeout(timer);
+console.log(JSON.stringify({ sent: n, ms }));
+conn.close();
+Deno.exit(0);

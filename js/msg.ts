@@ -1,0 +1,168 @@
+/**
+ * `MsgImpl`: a received message as a lazy view over the copy of one batch arena. It keeps the
+ * arena and the offsets of its subject, reply, header block and payload; `subject`/`reply` are
+ * decoded on first access (ASCII fast path), `data` is a subarray of the copy, `headers` are
+ * decoded by the wasm engine on first access. `respond()`, `json()`, `string()`, `size()`.
+ *
+ * Must not: copy bytes (the arena was copied once per batch), decode anything eagerly, or hold a
+ * reference into wasm memory.
+ */
+import { ErrorCode, NatsError } from "./errors.ts";
+import { decodeAscii, Empty, TD } from "./encoders.ts";
+import { MsgHdrsImpl } from "./headers.ts";
+import type { Msg, MsgHdrs, Payload, Publisher, PublishOptions, ReviverFn } from "./types.ts";
+
+/** The parsed `Nats-Request-Info` header (nats.deno `RequestInfo`). */
+export type RequestInfo = {
+  acc: string;
+  rtt: number;
+  start?: Date;
+  host?: string;
+  id?: string;
+  svc?: string;
+  user?: string;
+  name?: string;
+  lang?: string;
+  ver?: string;
+  server?: string;
+  cluster?: string;
+  alts?: string[];
+  stop?: Date;
+  jwt?: string;
+  "issuer_key"?: string;
+  "name_tag"?: string;
+  tags?: string[];
+  "client_type"?: string;
+  "client_id"?: string;
+  nonce?: string;
+};
+
+/** A message backed by a batch arena copy. */
+export class MsgImpl implements Msg {
+  /** The subscription id (0 for a reply delivered to a request). */
+  sid: number;
+  /** Status code the engine found in the header block (0 if none). */
+  statusCode: number;
+  private _buf: Uint8Array;
+  private _off: number;
+  private _sl: number;
+  private _rl: number;
+  private _hl: number;
+  private _dl: number;
+  private _pub: Publisher;
+  private _subject: string | undefined;
+  private _reply: string | undefined;
+  private _data: Uint8Array | undefined;
+  private _headers: MsgHdrs | undefined;
+
+  constructor(
+    pub: Publisher,
+    sid: number,
+    buf: Uint8Array,
+    off: number,
+    subjectLen: number,
+    replyLen: number,
+    headerLen: number,
+    dataLen: number,
+    statusCode: number,
+  ) {
+    this._pub = pub;
+    this.sid = sid;
+    this._buf = buf;
+    this._off = off;
+    this._sl = subjectLen;
+    this._rl = replyLen;
+    this._hl = headerLen;
+    this._dl = dataLen;
+    this.statusCode = statusCode;
+    this._subject = undefined;
+    this._reply = undefined;
+    this._data = undefined;
+    this._headers = undefined;
+  }
+
+  get subject(): string {
+    let s = this._subject;
+    if (s === undefined) s = this._subject = decodeAscii(this._buf, this._off, this._sl);
+    return s;
+  }
+
+  /** The reply subject ("" when the message has none, as in nats.deno). */
+  get reply(): string {
+    let r = this._reply;
+    if (r === undefined) {
+      r = this._reply = decodeAscii(this._buf, this._off + this._sl, this._rl);
+    }
+    return r;
+  }
+
+  get data(): Uint8Array {
+    let d = this._data;
+    if (d === undefined) {
+      if (this._dl === 0) {
+        d = Empty;
+      } else {
+        const start = this._off + this._sl + this._rl + this._hl;
+        d = this._buf.subarray(start, start + this._dl);
+      }
+      this._data = d;
+    }
+    return d;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    if (this._hl === 0) return undefined;
+    let h = this._headers;
+    if (h === undefined) {
+      const start = this._off + this._sl + this._rl;
+      h = this._headers = MsgHdrsImpl.decode(this._buf.subarray(start, start + this._hl));
+    }
+    return h;
+  }
+
+  respond(payload: Payload = Empty, opts?: PublishOptions): boolean {
+    const reply = this.reply;
+    if (reply) {
+      this._pub.publish(reply, payload, opts);
+      return true;
+    }
+    return false;
+  }
+
+  /** Bytes of subject, reply, header block and payload. */
+  size(): number {
+    return this._sl + this._rl + this._hl + this._dl;
+  }
+
+  json<T>(reviver?: ReviverFn): T {
+    try {
+      return JSON.parse(TD.decode(this.data), reviver);
+    } catch (err) {
+      throw NatsError.errorForCode(ErrorCode.BadJson, err as Error);
+    }
+  }
+
+  string(): string {
+    return TD.decode(this.data);
+  }
+
+  /** The parsed `Nats-Request-Info` header, or null. */
+  requestInfo(): RequestInfo | null {
+    const v = this.headers?.get("Nats-Request-Info");
+    if (v) {
+      return JSON.parse(v, function (key, value) {
+        if ((key === "start" || key === "stop") && value !== "") {
+          return new Date(Date.parse(value));
+        }
+        return value;
+      });
+    }
+    return null;
+  }
+}
+
+/** True when `msg` is a no-responders status (empty payload and header code 503). */
+export function isNoResponders(msg: MsgImpl): boolean {
+  if (msg.data.length !== 0) return false;
+  return msg.statusCode === 503 || (msg.statusCode === 0 && msg.headers?.code === 503);
+}

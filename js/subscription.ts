@@ -1,0 +1,180 @@
+/**
+ * `SubscriptionImpl`: a core subscription as the user sees it. Iterator mode (a QueuedIterator
+ * of Msg) or callback mode (`callback(err, msg)` called synchronously per message; iterating it
+ * throws "unsupported iterator"). It mirrors what the engine reports: messages are pushed by the
+ * connection's batch router, the end (unsubscribe, max reached, drain done, timeout, permission
+ * error, connection closed) arrives as `ended(err?)`. Leaving a `for await` loop unsubscribes.
+ *
+ * Must not: count towards `max`, run the `timeout` timer or decide when the subscription ends
+ * (the engine does); it only keeps the counters nats.deno exposes.
+ */
+import { ErrorCode, NatsError } from "./errors.ts";
+import { QueuedIteratorImpl } from "./queued_iterator.ts";
+import { deferred } from "./util.ts";
+import type { Deferred, Msg, Subscription, SubscriptionOptions } from "./types.ts";
+
+/** What a subscription needs from its connection. */
+export interface SubscriptionHost {
+  /** Sends UNSUB (`max` 0 = now); with 0 the connection also forgets the subscription. */
+  unsubscribeSid(sub: SubscriptionImpl, max: number): void;
+  /** Starts the engine's subscription drain (SUB_END follows once it is done). */
+  drainSid(sub: SubscriptionImpl): void;
+  isClosed(): boolean;
+}
+
+/** Reports an exception thrown by user code without breaking the delivery loop. */
+export function reportUserError(err: unknown): void {
+  const g = globalThis as { reportError?: (e: unknown) => void };
+  if (typeof g.reportError === "function") {
+    g.reportError(err);
+  } else {
+    console.error(err);
+  }
+}
+
+/** A core NATS subscription. */
+export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscription {
+  sid = 0;
+  subject: string;
+  queue?: string;
+  max?: number;
+  timeout?: number;
+  /** Subject of the request a noMux request subscription serves (permission error routing). */
+  requestSubject?: string;
+  draining = false;
+  closed: Deferred<void>;
+  private host: SubscriptionHost;
+  private cb: ((err: NatsError | null, msg: Msg) => void) | undefined;
+  private drained: Deferred<void> | undefined;
+  /** The connection has forgotten this subscription (or was told to). */
+  private released = false;
+
+  constructor(host: SubscriptionHost, subject: string, opts: SubscriptionOptions = {}) {
+    super();
+    this.host = host;
+    this.subject = subject;
+    this.queue = opts.queue || undefined;
+    this.max = opts.max || undefined;
+    this.timeout = opts.timeout || undefined;
+    this.closed = deferred<void>();
+    this.drained = undefined;
+    if (typeof opts.callback === "function") {
+      this.noIterator = true;
+      this.cb = opts.callback;
+    } else {
+      this.cb = undefined;
+      // the iterator finished: all queued messages were yielded, or the user left the loop
+      this.onStop = () => {
+        this.release();
+        this.closed.resolve();
+      };
+    }
+  }
+
+  /** Delivers one message (the connection's router calls this). */
+  deliver(m: Msg): void {
+    const cb = this.cb;
+    if (cb === undefined) {
+      this.push(m);
+      return;
+    }
+    if (this.done) return;
+    this.received++;
+    try {
+      cb(null, m);
+    } catch (err) {
+      reportUserError(err);
+    }
+  }
+
+  /** nats.deno's internal entry point: an error ends the subscription, a message is delivered. */
+  callback(err: NatsError | null, msg: Msg): void {
+    if (err) this.ended(err);
+    else this.deliver(msg);
+  }
+
+  /**
+   * The subscription is over (the connection has forgotten it). Iterators yield what is queued,
+   * then end (throwing `err` if given); callbacks get `(err, {})` for an error.
+   */
+  ended(err?: NatsError): void {
+    this.released = true;
+    if (this.done) return;
+    if (this.drained) this.drained.resolve();
+    const cb = this.cb;
+    if (cb !== undefined) {
+      this.done = true;
+      if (err) {
+        try {
+          cb(err, {} as Msg);
+        } catch (e) {
+          reportUserError(e);
+        }
+      }
+      this.closed.resolve();
+      return;
+    }
+    this.end(err);
+  }
+
+  /** Unsubscribes now, or after `max` messages in total. */
+  unsubscribe(max?: number): void {
+    if (this.done || this.host.isClosed()) return;
+    if (max && max > 0) {
+      this.max = max;
+      if (this.received < max) {
+        this.host.unsubscribeSid(this, max);
+        return;
+      }
+    }
+    this.release();
+    this.ended();
+  }
+
+  /** Tells the connection to forget this subscription (once). */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.host.unsubscribeSid(this, 0);
+  }
+
+  /** Unsubscribes and resolves once the server confirmed no more messages are in flight. */
+  drain(): Promise<void> {
+    if (this.host.isClosed()) {
+      return Promise.reject(NatsError.errorForCode(ErrorCode.ConnectionClosed));
+    }
+    if (this.done) {
+      return Promise.reject(NatsError.errorForCode(ErrorCode.SubClosed));
+    }
+    if (!this.drained) {
+      this.draining = true;
+      this.drained = deferred<void>();
+      try {
+        this.host.drainSid(this);
+      } catch (err) {
+        this.drained.reject(err);
+      }
+    }
+    return this.drained;
+  }
+
+  isDraining(): boolean {
+    return this.draining;
+  }
+
+  isClosed(): boolean {
+    return this.done;
+  }
+
+  getSubject(): string {
+    return this.subject;
+  }
+
+  getMax(): number | undefined {
+    return this.max;
+  }
+
+  getID(): number {
+    return this.sid;
+  }
+}

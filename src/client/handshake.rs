@@ -1,0 +1,158 @@
+//! The handshake of each dial: the first op must be INFO, then CONNECT + PING go out in one
+//! transmit, and the PONG completes it: CONNECTED, resubscribe, held publishes, deferred flushes
+//! (api-contract §2 "Connect, servers, reconnect", ws-notes "Frames, headers, close codes").
+//! Also INFO handling for every INFO (limits, `connect_urls` merge, `ldm`).
+//!
+//! Must not: write anything but CONNECT + PING (and PONG answers) before the handshake PONG, or
+//! trust INFO beyond what it is for: its `max_payload` never lowers the inbound limit below 1 MiB.
+
+use super::connection::{Connection, DrainStage, Phase};
+use super::options::{AuthFields, Options};
+use super::outbound::PingKind;
+use super::records::status;
+use super::timers::TimerKey;
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::{ConnectInfo, ServerInfo, ServerOp, encode};
+
+/// Floor of the inbound MSG size limit, bytes: nats-server's default `max_payload` (1 MiB). A
+/// server may advertise less yet still route a larger message published elsewhere in the
+/// cluster, so a smaller INFO value must not turn a legitimate delivery into a protocol error.
+const MIN_INBOUND_PAYLOAD: u64 = 1024 * 1024;
+
+/// The CONNECT JSON (api-contract §2 "CONNECT JSON fields"). `server_headers` is INFO `headers`.
+pub(super) fn connect_json(
+    opts: &Options,
+    server_headers: bool,
+    auth: AuthFields,
+) -> Result<String, NatsError> {
+    let connect = ConnectInfo {
+        protocol: 1,
+        version: opts.version.clone(),
+        lang: opts.lang.clone(),
+        verbose: opts.verbose,
+        pedantic: opts.pedantic,
+        echo: opts.no_echo.then_some(false),
+        tls_required: opts.tls_required.then_some(true),
+        name: opts.name.clone(),
+        headers: server_headers.then_some(true),
+        no_responders: server_headers.then_some(true),
+        user: auth.user,
+        pass: auth.pass,
+        auth_token: auth.auth_token,
+        nkey: auth.nkey,
+        sig: auth.sig,
+        jwt: auth.jwt,
+    };
+    serde_json::to_string(&connect).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))
+}
+
+impl Connection {
+    /// Ops received before the handshake completed.
+    pub(super) fn handshake_op(&mut self, op: ServerOp<'_>, now_ms: u64) {
+        match (self.phase, op) {
+            (_, ServerOp::Err(text)) => self.on_server_error(text, now_ms),
+            (Phase::AwaitInfo, ServerOp::Info(json)) => self.on_first_info(json, now_ms),
+            (Phase::AwaitInfo, _) => {
+                self.protocol_error("unexpected response from server: expected INFO", now_ms)
+            }
+            (Phase::AwaitPong, ServerOp::Pong) => self.complete_handshake(now_ms),
+            (Phase::AwaitPong, ServerOp::Ping) => encode::pong(&mut self.out.wire),
+            (Phase::AwaitPong, ServerOp::Info(json)) => {
+                if let Err(e) = self.apply_info(json) {
+                    self.protocol_error(&e.message, now_ms);
+                }
+            }
+            // +OK (verbose) needs nothing; no MSG can arrive before any SUB was sent.
+            _ => {}
+        }
+    }
+
+    fn on_first_info(&mut self, json: &[u8], now_ms: u64) {
+        if let Err(e) = self.apply_info(json) {
+            return self.protocol_error(&e.message, now_ms);
+        }
+        let (proto, headers, nonce) = match &self.info {
+            Some(i) => (i.proto, i.headers, i.nonce.clone()),
+            None => return,
+        };
+        if self.opts.no_echo && proto < 1 {
+            let err = NatsError::new(ErrorCode::ServerOptionNotAvailable, "noEcho");
+            return self.fail_dial(err, Some(1000), now_ms);
+        }
+        let auth = match self.auth.as_mut().map(|a| a.authenticate(nonce.as_deref())) {
+            None => AuthFields::default(),
+            Some(Ok(fields)) => fields,
+            Some(Err(msg)) => {
+                return self.fail_dial(NatsError::new(ErrorCode::BadAuthentication, msg), Some(1000), now_ms);
+            }
+        };
+        let json = match connect_json(&self.opts, headers, auth) {
+            Ok(j) => j,
+            Err(e) => return self.fail_dial(e, Some(1000), now_ms),
+        };
+        // CONNECT and PING in one transmit: the wire is empty on a fresh socket.
+        encode::connect(&mut self.out.wire, &json);
+        self.send_ping(PingKind::Handshake);
+        self.phase = Phase::AwaitPong;
+    }
+
+    /// Every INFO: replace `info`, set the inbound limit, INFO record, cluster update, `ldm`.
+    pub(super) fn apply_info(&mut self, json: &[u8]) -> Result<(), NatsError> {
+        let info = ServerInfo::parse(json)
+            .map_err(|e| NatsError::new(ErrorCode::ProtocolError, format!("bad INFO JSON: {e}")))?;
+        self.limits.max_payload =
+            usize::try_from(info.max_payload.max(MIN_INBOUND_PAYLOAD)).unwrap_or(usize::MAX);
+        self.info_json = Some(String::from_utf8_lossy(json).into_owned());
+        self.batch.info(json);
+        if !self.opts.ignore_cluster_updates {
+            let urls = info.connect_urls.clone().unwrap_or_default();
+            let randomize = !self.opts.no_randomize;
+            if let Some(changed) =
+                self.pool.merge_gossip(&urls, self.secure, randomize, self.entropy.as_mut())
+            {
+                let data = serde_json::to_string(&changed).unwrap_or_default();
+                self.batch.status(status::UPDATE, &data, "");
+            }
+        }
+        if info.ldm == Some(true) {
+            let server = self.server.clone();
+            self.batch.status(status::LDM, &server, "");
+        }
+        self.info = Some(info);
+        Ok(())
+    }
+
+    /// The handshake PONG: the connection is up.
+    fn complete_handshake(&mut self, now_ms: u64) {
+        self.out.pings.pop_front();
+        self.pings_out = 0;
+        self.timers.cancel(TimerKey::Dial);
+        self.phase = Phase::Connected;
+        if let Some(s) = self.pool.current_mut() {
+            s.failed = 0;
+        }
+        let first = !self.connected_once;
+        self.connected_once = true;
+        let server = self.server.clone();
+        self.batch.connected(&server, first);
+        if !first {
+            self.batch.status(status::RECONNECT, &server, "");
+            if self.last_error.as_ref().is_some_and(|e| e.code == ErrorCode::AuthenticationExpired) {
+                self.last_error = None;
+            }
+        }
+        self.resubscribe_all();
+        let held = std::mem::take(&mut self.out.held);
+        self.out.wire.extend_from_slice(&held);
+        for id in std::mem::take(&mut self.out.deferred_flushes) {
+            self.send_ping(PingKind::Flush(id));
+        }
+        if self.drain == (DrainStage::Flush { ping_sent: false }) {
+            self.drain = DrainStage::Flush { ping_sent: true };
+            self.send_ping(PingKind::DrainFlush);
+        }
+        if self.opts.ping_interval > 0 {
+            self.timers.set(TimerKey::Ping, now_ms.saturating_add(self.opts.ping_interval));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Inbound side: the input buffer and parse loop (ops span and share WebSocket frames), and the
+//! dispatch of each op once connected: MSG to a subscription or the request mux, PING/PONG, INFO,
+//! and `-ERR` with its routing (api-contract §2 "Permission errors routing", "-ERR mapping").
+//!
+//! Must not: panic or loop on any input (a parse error is a protocol error, then a reconnect),
+//! or keep parsing bytes of a transport that an op just abandoned.
+
+use super::connection::{Connection, DrainStage, Phase};
+use super::errors::{PermOp, PermissionContext, classify};
+use super::outbound::PingKind;
+use super::records::{Delivery, status};
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::{self, Headers, ServerOp, encode};
+
+impl Connection {
+    pub(super) fn on_bytes(&mut self, bytes: &[u8], now_ms: u64) {
+        if !matches!(self.phase, Phase::AwaitInfo | Phase::AwaitPong | Phase::Connected) {
+            return;
+        }
+        self.inbuf.extend_from_slice(bytes);
+        // Parse from a taken buffer: ops borrow it while handlers need `&mut self`.
+        let mut buf = std::mem::take(&mut self.inbuf);
+        let generation = self.transport_gen;
+        let mut pos = 0;
+        loop {
+            match proto::parse(&buf[pos..], &self.limits) {
+                Ok(Some((op, used))) => {
+                    if used == 0 || used > buf.len() - pos {
+                        return self.protocol_error("parser made no progress", now_ms);
+                    }
+                    pos += used;
+                    self.on_op(op, now_ms);
+                    if self.transport_gen != generation {
+                        return; // the transport is gone: its remaining bytes mean nothing
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return self.protocol_error(&e.to_string(), now_ms),
+            }
+        }
+        buf.drain(..pos);
+        self.inbuf = buf;
+    }
+
+    fn on_op(&mut self, op: ServerOp<'_>, now_ms: u64) {
+        if self.phase != Phase::Connected {
+            return self.handshake_op(op, now_ms);
+        }
+        match op {
+            ServerOp::Msg { subject, sid, reply, headers, payload } => {
+                let status = headers.map_or(0, |h| u32::from(Headers::status_code(h)));
+                let m = Delivery { subject, reply, headers, payload, status };
+                // Our sids are u32; anything larger is not ours and is dropped.
+                let Ok(sid) = u32::try_from(sid) else { return };
+                if self.mux.sid() == Some(sid) {
+                    self.on_mux_reply(&m, now_ms);
+                } else {
+                    self.deliver(sid, &m);
+                }
+            }
+            ServerOp::Ping => encode::pong(&mut self.out.wire),
+            ServerOp::Pong => self.on_pong(),
+            ServerOp::Ok => {}
+            ServerOp::Info(json) => {
+                if let Err(e) = self.apply_info(json) {
+                    self.protocol_error(&e.message, now_ms);
+                }
+            }
+            ServerOp::Err(text) => self.on_server_error(text, now_ms),
+        }
+    }
+
+    /// PONGs answer PINGs in order; any PONG also proves the connection alive.
+    fn on_pong(&mut self) {
+        self.pings_out = 0;
+        match self.out.pings.pop_front() {
+            None | Some(PingKind::Keepalive) | Some(PingKind::Handshake) => {}
+            Some(PingKind::Flush(id)) => self.batch.flush_end(id, None),
+            Some(PingKind::SubDrain(sid)) => self.end_sub(sid, None, ""),
+            Some(PingKind::DrainSubs) => {
+                self.end_all_subs();
+                self.drain = DrainStage::Flush { ping_sent: true };
+                self.send_ping(PingKind::DrainFlush);
+            }
+            Some(PingKind::DrainFlush) => {
+                self.batch.drained();
+                self.close_with(None);
+            }
+        }
+    }
+
+    /// `-ERR`: permission errors are routed and keep the connection; others become the last
+    /// error, fail a dial in progress, and auth / stale errors drop the connection.
+    pub(super) fn on_server_error(&mut self, text: &[u8], now_ms: u64) {
+        let text = String::from_utf8_lossy(text);
+        let classified = classify(&text);
+        let err = classified.error;
+        if err.code == ErrorCode::PermissionsViolation {
+            let context = classified.permission.as_ref().map(PermissionContext::to_json).unwrap_or_default();
+            if let Some(p) = &classified.permission {
+                self.route_permission(p, &err, &context);
+            }
+            self.batch.status(status::ERROR, err.code.as_str(), &context);
+            return;
+        }
+        self.batch.status(status::ERROR, err.code.as_str(), "");
+        match self.phase {
+            Phase::AwaitInfo | Phase::AwaitPong | Phase::Dialing => self.fail_dial(err, Some(1000), now_ms),
+            Phase::Connected if err.code.is_auth_error() || classified.stale => {
+                let reason = err.message.clone();
+                self.note_error(err.clone());
+                self.lose_transport(Some((1000, &reason)), Some(err), now_ms, false);
+            }
+            // The server usually closes the socket next, which starts the reconnect.
+            _ => self.note_error(err),
+        }
+    }
+
+    /// Ends what a permission error refers to (api-contract §2, ADR-40).
+    fn route_permission(&mut self, p: &PermissionContext, err: &NatsError, context: &str) {
+        match p.operation {
+            PermOp::Subscription => {
+                if p.queue.is_none() && self.mux.subject().as_deref() == Some(p.subject.as_str()) {
+                    self.fail_all_requests(err, context);
+                    self.mux.reset();
+                } else if let Some(sid) = self.subs.find(&p.subject, p.queue.as_deref()) {
+                    self.end_sub(sid, Some(err), context);
+                }
+            }
+            PermOp::Publish => {
+                for token in self.mux.tokens_for_subject(&p.subject) {
+                    self.end_request(token, Some(err), context);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Connection lifecycle policy: which server to dial and when (reconnect delay per server,
+//! pruning after `max_reconnect_attempts`, first-connect rules), dial failures, losing a
+//! connected transport, the auth-error abort rule, timers firing, drain, client-initiated
+//! reconnect and close (api-contract §2 "Connect, servers, reconnect", "Ping / stale",
+//! "Connection drain order").
+//!
+//! Must not: wait on anything but timers in the table (no sleeping, no clock), or emit CLOSED
+//! twice: `close_with` is the only way into `Phase::Closed`.
+
+use super::connection::{Connection, DrainStage, Phase, TransportCmd};
+use super::outbound::{PingKind, closed_error, draining_error};
+use super::pool::reconnect_delay;
+use super::records::status;
+use super::timers::TimerKey;
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::encode;
+
+/// Smallest pause between two dials of the same server, ms (see `dial_next`).
+const MIN_REDIAL_GAP_MS: u64 = 1;
+
+impl Connection {
+    /// Picks the next server in rotation and dials it now, or arms the reconnect timer for when
+    /// its last dial + the reconnect delay has passed. `immediate` skips the delay (client
+    /// initiated reconnect). An empty pool or an auth abort closes with the last error.
+    pub(super) fn dial_next(&mut self, now_ms: u64, immediate: bool) {
+        if self.abort_reconnect || self.pool.is_empty() {
+            let err = self.last_error.clone().unwrap_or_else(|| {
+                NatsError::new(ErrorCode::ConnectionRefused, "no server available to connect to")
+            });
+            return self.close_with(Some(err));
+        }
+        let jitter =
+            if self.opts.tls_required { self.opts.reconnect_jitter_tls } else { self.opts.reconnect_jitter };
+        let delay = reconnect_delay(self.opts.reconnect_time_wait, jitter, self.entropy.as_mut());
+        let Some(server) = self.pool.select_next() else { return };
+        // A redial of the same server is at least `MIN_REDIAL_GAP_MS` after its last dial even
+        // with a zero delay: a driver may report a refused socket synchronously from inside
+        // its `Dial`, and redialling in the same call would spin without ever yielding.
+        let ready = match server.last_attempt {
+            Some(t) if !immediate => t.saturating_add(delay.max(MIN_REDIAL_GAP_MS)),
+            _ => now_ms,
+        };
+        if ready <= now_ms {
+            self.dial_current(now_ms);
+        } else {
+            self.phase = Phase::Waiting;
+            self.timers.set(TimerKey::Reconnect, ready);
+        }
+    }
+
+    /// Issues the `Dial` for the pool's current server.
+    fn dial_current(&mut self, now_ms: u64) {
+        let Some(server) = self.pool.current_mut() else {
+            return self.dial_next(now_ms, false);
+        };
+        server.last_attempt = Some(now_ms);
+        let url = server.url.clone();
+        self.server = server.host_port.clone();
+        self.secure = url.starts_with("wss://");
+        self.reset_transport_state();
+        if self.connected_once {
+            let server = self.server.clone();
+            self.batch.status(status::RECONNECTING, &server, "");
+        }
+        self.commands.push_back(TransportCmd::Dial { url });
+        self.phase = Phase::Dialing;
+        if self.opts.timeout > 0 {
+            self.timers.set(TimerKey::Dial, now_ms.saturating_add(self.opts.timeout));
+        }
+    }
+
+    /// Forgets everything tied to the current socket.
+    fn reset_transport_state(&mut self) {
+        self.transport_gen += 1;
+        self.timers.cancel(TimerKey::Dial);
+        self.timers.cancel(TimerKey::Ping);
+        self.out.wire.clear();
+        self.inbuf.clear();
+        self.pings_out = 0;
+    }
+
+    /// Remembers `err` as the last error; the second auth error in a row with the same code
+    /// stops reconnecting (unless `ignore_auth_error_abort`).
+    pub(super) fn note_error(&mut self, err: NatsError) {
+        let same = self.last_error.as_ref().is_some_and(|e| e.code == err.code);
+        if err.code.is_auth_error() && same && !self.opts.ignore_auth_error_abort {
+            self.abort_reconnect = true;
+        }
+        self.last_error = Some(err);
+    }
+
+    /// A dial (socket open + handshake) failed: count it against the server, then try the next.
+    pub(super) fn fail_dial(&mut self, err: NatsError, close_code: Option<u16>, now_ms: u64) {
+        if let Some(code) = close_code {
+            self.push_close(code, &err.message);
+        }
+        self.reset_transport_state();
+        self.settle_pings_after_loss();
+        self.phase = Phase::Waiting;
+        self.note_error(err);
+        if !self.connected_once {
+            // First connect: each server once, unless waiting for it (then failures don't count).
+            if !self.opts.wait_on_first_connect {
+                self.pool.remove_current();
+            }
+        } else if let Some(server) = self.pool.current_mut() {
+            server.failed = server.failed.saturating_add(1);
+            let max = self.opts.max_reconnect_attempts;
+            if max >= 0 && server.failed >= max as u32 {
+                self.pool.remove_current();
+            }
+        }
+        self.dial_next(now_ms, false);
+    }
+
+    /// The connected transport is gone (closed by the server, stale, protocol or auth error,
+    /// client reconnect): `disconnect` status, pending flushes fail, then reconnect or close.
+    /// `close` is the `Close` to send when the engine itself drops the socket.
+    pub(super) fn lose_transport(
+        &mut self,
+        close: Option<(u16, &str)>,
+        cause: Option<NatsError>,
+        now_ms: u64,
+        immediate: bool,
+    ) {
+        if self.phase != Phase::Connected {
+            if self.has_transport() {
+                let err = cause.unwrap_or_else(|| NatsError::new(ErrorCode::Disconnect, "disconnected"));
+                self.fail_dial(err, close.map(|(code, _)| code), now_ms);
+            }
+            return;
+        }
+        if let Some((code, reason)) = close {
+            self.push_close(code, reason);
+        }
+        self.reset_transport_state();
+        self.phase = Phase::Waiting;
+        let server = self.server.clone();
+        self.batch.status(status::DISCONNECT, &server, "");
+        self.settle_pings_after_loss();
+        if immediate {
+            self.dial_next(now_ms, true);
+        } else if self.opts.reconnect {
+            self.dial_next(now_ms, false);
+        } else {
+            let err = cause.unwrap_or_else(|| NatsError::new(ErrorCode::Disconnect, "connection lost"));
+            self.close_with(Some(err));
+        }
+    }
+
+    /// PINGs of a lost socket will never be answered: flushes fail with DISCONNECT, drains
+    /// count as done (the server forgot those subscriptions), a connection drain moves on to its
+    /// final flush, which goes out after the reconnect.
+    fn settle_pings_after_loss(&mut self) {
+        let err = NatsError::new(ErrorCode::Disconnect, "disconnected before the flush completed");
+        for kind in std::mem::take(&mut self.out.pings) {
+            match kind {
+                PingKind::Handshake | PingKind::Keepalive => {}
+                PingKind::Flush(id) => self.batch.flush_end(id, Some(&err)),
+                PingKind::SubDrain(sid) => self.end_sub(sid, None, ""),
+                PingKind::DrainSubs | PingKind::DrainFlush => {}
+            }
+        }
+        if self.drain != DrainStage::None {
+            self.end_all_subs();
+            self.drain = DrainStage::Flush { ping_sent: false };
+        }
+        // A subscription still marked draining has lost its PONG with the socket.
+        let draining: Vec<u32> = self.subs.iter().filter(|(_, s)| s.draining).map(|(sid, _)| *sid).collect();
+        for sid in draining {
+            self.end_sub(sid, None, "");
+        }
+    }
+
+    /// A malformed byte stream: STATUS error, `Close` 1002, then the dial fails or we reconnect.
+    pub(super) fn protocol_error(&mut self, why: &str, now_ms: u64) {
+        let err = NatsError::new(ErrorCode::ProtocolError, why);
+        self.batch.status(status::ERROR, err.code.as_str(), "");
+        if self.phase == Phase::Connected {
+            self.note_error(err.clone());
+            self.lose_transport(Some((1002, why)), Some(err), now_ms, false);
+        } else if self.has_transport() {
+            self.fail_dial(err, Some(1002), now_ms);
+        }
+    }
+
+    pub(super) fn on_transport_closed(&mut self, opened: bool, reason: &str, now_ms: u64) {
+        let suffix = if reason.is_empty() { String::new() } else { format!(": {reason}") };
+        match self.phase {
+            Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong => {
+                let err = if opened {
+                    let msg = format!("connection to {} closed during the handshake{suffix}", self.server);
+                    NatsError::new(ErrorCode::Disconnect, msg)
+                } else {
+                    NatsError::new(
+                        ErrorCode::ConnectionRefused,
+                        format!("could not connect to {}{suffix}", self.server),
+                    )
+                };
+                self.fail_dial(err, None, now_ms);
+            }
+            Phase::Connected => {
+                let err = NatsError::new(ErrorCode::Disconnect, format!("connection closed{suffix}"));
+                self.lose_transport(None, Some(err), now_ms, false);
+            }
+            // Events of a socket already abandoned are not expected; ignore them.
+            Phase::Idle | Phase::Waiting | Phase::Closed => {}
+        }
+    }
+
+    pub(super) fn on_timeout(&mut self, now_ms: u64) {
+        while let Some(key) = self.timers.pop_due(now_ms) {
+            match key {
+                TimerKey::Dial => {
+                    if self.has_transport() && self.phase != Phase::Connected {
+                        let err = NatsError::new(
+                            ErrorCode::Timeout,
+                            format!("timeout connecting to {}", self.server),
+                        );
+                        self.fail_dial(err, Some(1000), now_ms);
+                    }
+                }
+                TimerKey::Reconnect => {
+                    if self.phase == Phase::Waiting {
+                        self.dial_current(now_ms);
+                    }
+                }
+                TimerKey::Ping => self.on_ping_timer(now_ms),
+                TimerKey::Sub(sid) => self.on_sub_timeout(sid),
+                TimerKey::Request(token) => self.on_request_timeout(token),
+            }
+        }
+    }
+
+    /// Keepalive: `pingTimer`, then either a PING or, at `max_ping_out` unanswered, stale.
+    fn on_ping_timer(&mut self, now_ms: u64) {
+        if self.phase != Phase::Connected {
+            return;
+        }
+        let n = self.pings_out.saturating_add(1).to_string();
+        self.batch.status(status::PING_TIMER, &n, "");
+        if self.pings_out >= self.opts.max_ping_out {
+            let server = self.server.clone();
+            self.batch.status(status::STALE, &server, "");
+            let err = NatsError::new(ErrorCode::Disconnect, "stale connection");
+            self.lose_transport(Some((1000, "stale connection")), Some(err), now_ms, false);
+            return;
+        }
+        self.pings_out += 1;
+        self.send_ping(PingKind::Keepalive);
+        self.timers.set(TimerKey::Ping, now_ms.saturating_add(self.opts.ping_interval));
+    }
+
+    pub(super) fn cmd_drain(&mut self, now_ms: u64) -> Result<(), NatsError> {
+        let _ = now_ms;
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        if self.is_draining() {
+            return Err(draining_error());
+        }
+        if self.phase == Phase::Idle {
+            self.drain = DrainStage::Flush { ping_sent: true };
+            self.batch.drained();
+            self.close_with(None);
+            return Ok(());
+        }
+        if self.is_connected() {
+            self.drain = DrainStage::Subs;
+            for sid in self.subs.sids() {
+                if let Some(sub) = self.subs.get_mut(sid)
+                    && !sub.draining
+                {
+                    sub.draining = true;
+                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+                }
+            }
+            self.send_ping(PingKind::DrainSubs);
+        } else {
+            // No server holds our subscriptions now; the final flush follows the reconnect.
+            self.end_all_subs();
+            self.drain = DrainStage::Flush { ping_sent: false };
+        }
+        Ok(())
+    }
+
+    pub(super) fn cmd_reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        if self.is_draining() {
+            return Err(draining_error());
+        }
+        self.batch.status(status::CLIENT_RECONNECT, "", "");
+        match self.phase {
+            Phase::Idle => self.start(now_ms),
+            Phase::Connected => {
+                self.lose_transport(Some((1000, "client initiated reconnect")), None, now_ms, true);
+            }
+            Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong => {
+                // Abandon this dial without counting it as the server's failure.
+                self.push_close(1000, "client initiated reconnect");
+                self.reset_transport_state();
+                self.settle_pings_after_loss();
+                self.phase = Phase::Waiting;
+                self.dial_next(now_ms, true);
+            }
+            Phase::Waiting => {
+                self.timers.cancel(TimerKey::Reconnect);
+                self.dial_current(now_ms);
+            }
+            Phase::Closed => {}
+        }
+        Ok(())
+    }
+
+    /// Closes for good: requests and flushes end with CONNECTION_CLOSED, subscriptions end
+    /// cleanly, the socket is closed, CLOSED carries `err` ("" = closed by the user).
+    /// Bytes not yet taken by the driver are discarded with the socket.
+    pub(super) fn close_with(&mut self, err: Option<NatsError>) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        if self.has_transport() {
+            let reason = err.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+            self.push_close(1000, &reason);
+        }
+        self.transport_gen += 1;
+        self.timers.clear();
+        // Upstream rejects pending mux requests with TIMEOUT here; CONNECTION_CLOSED says why.
+        let closed = closed_error();
+        self.fail_all_requests(&closed, "");
+        self.mux.reset();
+        for kind in std::mem::take(&mut self.out.pings) {
+            if let PingKind::Flush(id) = kind {
+                self.batch.flush_end(id, Some(&closed));
+            }
+        }
+        self.fail_deferred_flushes(&closed);
+        self.end_all_subs();
+        self.pool.clear();
+        self.out.wire.clear();
+        self.out.held.clear();
+        self.inbuf.clear();
+        self.phase = Phase::Closed;
+        self.batch.closed(err.as_ref());
+    }
+}

@@ -1,0 +1,228 @@
+//! User subscriptions: the sid table, SUB/UNSUB writing, delivery with `received`/`max`
+//! counting, the first-message timeout, unsubscribe and subscription drain, and the resubscribe
+//! after a (re)connect (api-contract §2 "Subscribe / unsubscribe").
+//!
+//! Must not: see the request mux's subscription (it has its own sid in `requests.rs` and never
+//! appears here), or write to the wire while not connected: the server forgets subscriptions with
+//! the socket, and `resubscribe_all` restores them from this table.
+
+use std::collections::BTreeMap;
+
+use super::batch::kind;
+use super::connection::Connection;
+use super::outbound::{PingKind, check_subject, closed_error, draining_error};
+use super::records::Delivery;
+use super::timers::TimerKey;
+use crate::error::{ErrorCode, NatsError};
+use crate::proto::encode;
+
+/// One live subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Sub {
+    pub(super) subject: String,
+    pub(super) queue: Option<String>,
+    /// Total messages after which it ends (`SUB` + `UNSUB sid max`).
+    pub(super) max: Option<u64>,
+    pub(super) received: u64,
+    /// UNSUB sent, waiting for the drain PONG; messages still arrive until then.
+    pub(super) draining: bool,
+}
+
+/// Live subscriptions by sid (ordered, so the resubscribe replays them in creation order).
+#[derive(Debug, Default)]
+pub(super) struct Subs {
+    map: BTreeMap<u32, Sub>,
+    /// Last sid handed out; sids start at 1 and only increase (shared with the mux).
+    last_sid: u32,
+}
+
+impl Subs {
+    pub(super) fn get(&self, sid: u32) -> Option<&Sub> {
+        self.map.get(&sid)
+    }
+
+    pub(super) fn get_mut(&mut self, sid: u32) -> Option<&mut Sub> {
+        self.map.get_mut(&sid)
+    }
+
+    pub(super) fn contains(&self, sid: u32) -> bool {
+        self.map.contains_key(&sid)
+    }
+
+    pub(super) fn sids(&self) -> Vec<u32> {
+        self.map.keys().copied().collect()
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&u32, &Sub)> {
+        self.map.iter()
+    }
+
+    /// First subscription with this subject and queue (permission routing).
+    pub(super) fn find(&self, subject: &str, queue: Option<&str>) -> Option<u32> {
+        self.map
+            .iter()
+            .find(|(_, s)| s.subject == subject && s.queue.as_deref() == queue)
+            .map(|(sid, _)| *sid)
+    }
+
+    fn bump(&mut self) -> u32 {
+        // 2^32 subscriptions in one connection would wrap; skip 0 rather than panic.
+        self.last_sid = self.last_sid.wrapping_add(1).max(1);
+        self.last_sid
+    }
+}
+
+impl Connection {
+    /// A fresh sid not used by a live subscription or the mux.
+    pub(super) fn alloc_sid(&mut self) -> u32 {
+        loop {
+            let sid = self.subs.bump();
+            if !self.subs.contains(sid) && self.mux.sid() != Some(sid) {
+                return sid;
+            }
+        }
+    }
+
+    pub(super) fn cmd_subscribe(
+        &mut self,
+        subject: &str,
+        queue: Option<&str>,
+        max: Option<u64>,
+        timeout_ms: Option<u64>,
+        now_ms: u64,
+    ) -> Result<u32, NatsError> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        if self.is_draining() {
+            return Err(draining_error());
+        }
+        check_subject("subject", subject)?;
+        if let Some(q) = queue {
+            check_subject("queue", q)?;
+        }
+        let max = max.filter(|m| *m > 0);
+        let sid = self.alloc_sid();
+        if self.is_connected() {
+            encode::subscribe(&mut self.out.wire, subject, queue, u64::from(sid));
+            if let Some(m) = max {
+                encode::unsubscribe(&mut self.out.wire, u64::from(sid), Some(m));
+            }
+        }
+        let sub = Sub {
+            subject: subject.to_string(),
+            queue: queue.map(str::to_string),
+            max,
+            received: 0,
+            draining: false,
+        };
+        self.subs.map.insert(sid, sub);
+        if let Some(t) = timeout_ms.filter(|t| *t > 0) {
+            self.timers.set(TimerKey::Sub(sid), now_ms.saturating_add(t));
+        }
+        Ok(sid)
+    }
+
+    pub(super) fn cmd_unsubscribe(&mut self, sid: u32, max: Option<u64>) -> Result<(), NatsError> {
+        // Unknown sids and closed connections are a no-op, as upstream's `unsubscribe()` is.
+        let Some(sub) = self.subs.get_mut(sid) else { return Ok(()) };
+        match max.filter(|m| *m > sub.received) {
+            Some(m) => {
+                sub.max = Some(m);
+                if self.is_connected() {
+                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), Some(m));
+                }
+            }
+            None => {
+                if self.is_connected() {
+                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+                }
+                self.end_sub(sid, None, "");
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn cmd_drain_subscription(&mut self, sid: u32) -> Result<(), NatsError> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        let connected = self.is_connected();
+        let Some(sub) = self.subs.get_mut(sid) else {
+            return Err(NatsError::new(ErrorCode::SubClosed, "subscription closed"));
+        };
+        if sub.draining {
+            return Ok(());
+        }
+        if connected {
+            sub.draining = true;
+            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+            self.send_ping(PingKind::SubDrain(sid));
+        } else {
+            // The server holds no subscription while disconnected: nothing more can arrive.
+            self.end_sub(sid, None, "");
+        }
+        Ok(())
+    }
+
+    /// Removes a subscription and emits its SUB_END (`err` None = clean end).
+    pub(super) fn end_sub(&mut self, sid: u32, err: Option<&NatsError>, context: &str) {
+        if self.subs.map.remove(&sid).is_some() {
+            self.timers.cancel(TimerKey::Sub(sid));
+            self.batch.sub_end(sid, err, context);
+        }
+    }
+
+    /// Ends every subscription cleanly (close, or a drain finished).
+    pub(super) fn end_all_subs(&mut self) {
+        for sid in self.subs.sids() {
+            self.end_sub(sid, None, "");
+        }
+    }
+
+    /// A MSG for a user sid: MSG record, counting, auto-unsubscribe at `max`.
+    pub(super) fn deliver(&mut self, sid: u32, m: &Delivery<'_>) {
+        let Some(sub) = self.subs.get_mut(sid) else { return };
+        sub.received += 1;
+        let first = sub.received == 1;
+        let done = sub.max.is_some_and(|max| sub.received >= max);
+        self.stats.in_msgs += 1;
+        self.stats.in_bytes += m.size();
+        if first {
+            self.timers.cancel(TimerKey::Sub(sid));
+        }
+        self.batch.message(kind::MSG, sid, m);
+        if done {
+            // The server already dropped it at max; the plain UNSUB matches upstream and is harmless.
+            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+            self.end_sub(sid, None, "");
+        }
+    }
+
+    /// The first-message timeout fired.
+    pub(super) fn on_sub_timeout(&mut self, sid: u32) {
+        if !self.subs.contains(sid) {
+            return;
+        }
+        if self.is_connected() {
+            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+        }
+        let err = NatsError::new(ErrorCode::Timeout, "subscription timeout: no message received in time");
+        self.end_sub(sid, Some(&err), "");
+    }
+
+    /// After a (re)connect: SUB for every live subscription, with `UNSUB sid remaining` when it
+    /// has a max (upstream forgets the max here; that would over-deliver after a reconnect).
+    pub(super) fn resubscribe_all(&mut self) {
+        let wire = &mut self.out.wire;
+        for (sid, sub) in self.subs.map.iter() {
+            encode::subscribe(wire, &sub.subject, sub.queue.as_deref(), u64::from(*sid));
+            if let Some(max) = sub.max {
+                encode::unsubscribe(wire, u64::from(*sid), Some(max.saturating_sub(sub.received)));
+            }
+        }
+        if let (Some(sid), Some(subject)) = (self.mux.sid(), self.mux.subject()) {
+            encode::subscribe(wire, &subject, None, u64::from(sid));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Scenario tests of the engine against a scripted fake server, on a virtual clock with
+//! deterministic randomness: no sockets, no real time. `harness` holds the fake server; each
+//! other file covers one concern of the engine.
+
+mod harness;
+
+mod drain_close;
+mod fuzz;
+mod handshake;
+mod pubsub;
+mod reconnect;
+mod requests;
+mod server_errors;

@@ -1,0 +1,109 @@
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { isNoResponders, MsgImpl } from "../../js/msg.ts";
+import { setHeaderWire } from "../../js/headers.ts";
+import { ErrorCode } from "../../js/errors.ts";
+import type { MsgHdrs, Payload } from "../../js/types.ts";
+
+const te = new TextEncoder();
+
+/** Builds an arena with junk before the record, like a batch with several records. */
+function arena(subject: string, reply: string, hdr: string, data: string) {
+  const pre = te.encode("junk");
+  const parts = [pre, te.encode(subject), te.encode(reply), te.encode(hdr), te.encode(data)];
+  const buf = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    buf.set(p, o);
+    o += p.length;
+  }
+  return { buf, off: pre.length, lens: parts.slice(1).map((p) => p.length) };
+}
+
+class FakePub {
+  sent: [string, Payload, unknown][] = [];
+  publish(subject: string, data: Payload, opts?: { reply?: string; headers?: MsgHdrs }) {
+    this.sent.push([subject, data, opts]);
+  }
+}
+
+function msg(
+  subject: string,
+  reply: string,
+  hdr: string,
+  data: string,
+  status = 0,
+  pub = new FakePub(),
+) {
+  const a = arena(subject, reply, hdr, data);
+  const [sl, rl, hl, dl] = a.lens;
+  return new MsgImpl(pub, 7, a.buf, a.off, sl, rl, hl, dl, status);
+}
+
+Deno.test("msg - lazy fields over the arena", () => {
+  const m = msg("foo.bar", "_INBOX.x", "", "hello");
+  assertEquals(m.sid, 7);
+  assertEquals(m.subject, "foo.bar");
+  assertEquals(m.subject, "foo.bar");
+  assertEquals(m.reply, "_INBOX.x");
+  assertEquals(m.data, te.encode("hello"));
+  assertEquals(m.string(), "hello");
+  assertEquals(m.headers, undefined);
+  assertEquals(m.size(), 7 + 8 + 5);
+  const e = msg("a", "", "", "");
+  assertEquals(e.reply, "");
+  assertEquals(e.data.length, 0);
+});
+
+Deno.test("msg - UTF-8 and long subjects", () => {
+  assertEquals(msg("héllo.wörld", "", "", "").subject, "héllo.wörld");
+  const long = "a.".repeat(100) + "z";
+  assertEquals(msg(long, "", "", "").subject, long);
+  assertEquals(msg("x".repeat(64) + "é", "", "", "").subject, "x".repeat(64) + "é");
+});
+
+Deno.test("msg - json and BAD_JSON", () => {
+  assertEquals(msg("a", "", "", '{"n":1}').json(), { n: 1 });
+  assertEquals(
+    msg("a", "", "", '{"n":1}').json<{ n: number }>((k, v) => (k === "n" ? v + 1 : v)),
+    { n: 2 },
+  );
+  assertThrows(() => msg("a", "", "", "{").json(), ErrorCode.BadJson);
+});
+
+Deno.test("msg - respond publishes to reply, false without one", () => {
+  const pub = new FakePub();
+  const m = msg("a", "reply.here", "", "", 0, pub);
+  assert(m.respond("pong"));
+  assertEquals(pub.sent[0][0], "reply.here");
+  assertEquals(pub.sent[0][1], "pong");
+  assert(m.respond());
+  assertEquals((pub.sent[1][1] as Uint8Array).length, 0);
+  assert(!msg("a", "", "", "", 0, pub).respond("x"));
+  assertEquals(pub.sent.length, 2);
+});
+
+Deno.test("msg - headers decoded on first access through the wire codec", () => {
+  let decodes = 0;
+  setHeaderWire({
+    encode: () => new Uint8Array(),
+    decode(block) {
+      decodes++;
+      assertEquals(new TextDecoder().decode(block), "NATS/1.0 503\r\n\r\n");
+      return {
+        code: 503,
+        description: "",
+        entries: [["Nats-Request-Info", ['{"acc":"A","rtt":1}']]],
+      };
+    },
+  });
+  const m = msg("a", "", "NATS/1.0 503\r\n\r\n", "", 503);
+  assertEquals(decodes, 0);
+  assertEquals(m.headers?.code, 503);
+  assertEquals(m.headers?.code, 503);
+  assertEquals(decodes, 1);
+  assertEquals(m.data.length, 0);
+  assert(isNoResponders(m));
+  assertEquals(m.requestInfo()?.acc, "A");
+  assert(!isNoResponders(msg("a", "", "NATS/1.0 503\r\n\r\n", "x", 503)));
+  assert(!isNoResponders(msg("a", "", "", "", 0)));
+});

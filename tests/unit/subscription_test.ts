@@ -1,0 +1,154 @@
+// SubscriptionImpl against a fake connection (no wasm): delivery, end, unsubscribe, drain.
+import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { type SubscriptionHost, SubscriptionImpl } from "../../js/subscription.ts";
+import { ErrorCode, NatsError } from "../../js/errors.ts";
+import type { Msg } from "../../js/types.ts";
+
+class FakeHost implements SubscriptionHost {
+  calls: string[] = [];
+  closed = false;
+  unsubscribeSid(sub: SubscriptionImpl, max: number) {
+    this.calls.push(`unsub ${sub.sid} ${max}`);
+  }
+  drainSid(sub: SubscriptionImpl) {
+    this.calls.push(`drain ${sub.sid}`);
+  }
+  isClosed() {
+    return this.closed;
+  }
+}
+
+const m = (n: number) => ({ subject: `s.${n}`, data: new Uint8Array([n]) }) as unknown as Msg;
+
+function sub(opts = {}) {
+  const host = new FakeHost();
+  const s = new SubscriptionImpl(host, "s.>", opts);
+  s.sid = 3;
+  return { host, s };
+}
+
+Deno.test("subscription - iterator yields delivered messages; queued ones survive the end", async () => {
+  const { host, s } = sub({ max: 10, queue: "q" });
+  assertEquals([s.getSubject(), s.getID(), s.getMax(), s.queue], ["s.>", 3, 10, "q"]);
+  s.deliver(m(1));
+  s.deliver(m(2));
+  s.ended();
+  s.deliver(m(3)); // after the end: dropped
+  assert(s.isClosed());
+  const got: string[] = [];
+  for await (const x of s) got.push(x.subject);
+  assertEquals(got, ["s.1", "s.2"]);
+  assertEquals(s.getReceived(), 2);
+  assertEquals(s.getProcessed(), 2);
+  await s.closed;
+  // the connection had already forgotten it: nothing to tell
+  assertEquals(host.calls, []);
+});
+
+Deno.test("subscription - an error ends the iterator after the queued messages", async () => {
+  const { s } = sub();
+  s.deliver(m(1));
+  s.ended(new NatsError("Permissions Violation", ErrorCode.PermissionsViolation));
+  const got: number[] = [];
+  await assertRejects(async () => {
+    for await (const x of s) got.push(x.data[0]);
+  }, ErrorCode.PermissionsViolation);
+  assertEquals(got, [1]);
+  await s.closed;
+});
+
+Deno.test("subscription - breaking out of the loop unsubscribes", async () => {
+  const { host, s } = sub();
+  s.deliver(m(1));
+  s.deliver(m(2));
+  for await (const _ of s) break;
+  assertEquals(host.calls, ["unsub 3 0"]);
+  await s.closed;
+  assert(s.isClosed());
+});
+
+Deno.test("subscription - unsubscribe() closes now, unsubscribe(max) waits", async () => {
+  const { host, s } = sub();
+  s.unsubscribe(5);
+  assertEquals(host.calls, ["unsub 3 5"]);
+  assertEquals(s.getMax(), 5);
+  assert(!s.isClosed());
+  s.unsubscribe();
+  assert(s.isClosed());
+  assertEquals(host.calls, ["unsub 3 5", "unsub 3 0"]);
+  await s.closed;
+  s.unsubscribe(); // no-op once closed
+  assertEquals(host.calls.length, 2);
+});
+
+Deno.test("subscription - unsubscribe(max) at or below received closes now", () => {
+  const { host, s } = sub();
+  s.deliver(m(1));
+  s.deliver(m(2));
+  s.unsubscribe(2);
+  assert(s.isClosed());
+  assertEquals(host.calls, ["unsub 3 0"]);
+});
+
+Deno.test("subscription - callback mode", async () => {
+  const got: [string | null, string | undefined][] = [];
+  const { s } = sub({
+    callback: (err: NatsError | null, msg: Msg) => got.push([err ? err.code : null, msg.subject]),
+  });
+  s.deliver(m(1));
+  assertEquals(s.getReceived(), 1);
+  assertEquals(s.getProcessed(), 1);
+  assertEquals(s.getPending(), 0);
+  const e = await assertRejects(async () => {
+    for await (const _ of s) { /* never */ }
+  }, ErrorCode.ApiError);
+  assertEquals(e.message, "unsupported iterator");
+  s.ended(new NatsError("TIMEOUT", ErrorCode.Timeout));
+  assertEquals(got, [[null, "s.1"], ["TIMEOUT", undefined]]);
+  await s.closed;
+  s.deliver(m(2));
+  assertEquals(got.length, 2);
+});
+
+Deno.test("subscription - a throwing callback does not break delivery", () => {
+  const reported: unknown[] = [];
+  const g = globalThis as { reportError?: (e: unknown) => void };
+  const saved = g.reportError;
+  g.reportError = (e) => reported.push(e);
+  try {
+    let n = 0;
+    const { s } = sub({
+      callback: () => {
+        n++;
+        throw new Error("user bug");
+      },
+    });
+    s.deliver(m(1));
+    s.deliver(m(2));
+    assertEquals(n, 2);
+    assertEquals(reported.length, 2);
+  } finally {
+    g.reportError = saved;
+  }
+});
+
+Deno.test("subscription - drain asks the connection and resolves when it ends", async () => {
+  const { host, s } = sub();
+  const d = s.drain();
+  assert(s.isDraining());
+  assertEquals(s.drain(), d);
+  assertEquals(host.calls, ["drain 3"]);
+  s.deliver(m(1));
+  s.ended();
+  await d;
+  await assertRejects(s.drain(), ErrorCode.SubClosed);
+  const { host: h2, s: s2 } = sub();
+  h2.closed = true;
+  await assertRejects(s2.drain(), ErrorCode.ConnectionClosed);
+});
+
+Deno.test("subscription - closed resolves at once when nothing is queued", async () => {
+  const { s } = sub();
+  s.unsubscribe();
+  await s.closed;
+});
