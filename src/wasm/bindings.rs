@@ -139,7 +139,20 @@ fn options_from_js(opts: &JsValue) -> Result<Options, JsValue> {
 #[wasm_bindgen]
 pub struct WasmConnection {
     driver: SharedDriver,
+    /// Subjects registered by `subjectHandle`, indexed by handle: the publish fast path passes
+    /// an integer instead of re-encoding the subject string on every call.
+    subjects: Vec<String>,
+    /// Payload bytes written by JS through the `stagingBuffer` view, read by `publishStaged`.
+    staging: Vec<u8>,
 }
+
+/// Size of the publish staging buffer, bytes: payloads up to this size take the fast path
+/// (written straight into wasm memory); larger ones are passed as slices.
+const STAGING_BYTES: usize = 64 * 1024;
+
+/// Subjects the fast path remembers before JS must `clearSubjects` and start over: bounds the
+/// memory a program that publishes to ever-new subjects (inboxes) can pin.
+const MAX_SUBJECT_HANDLES: usize = 4096;
 
 fn opt_max(n: f64) -> Option<u64> {
     if n >= 1.0 { Some(n as u64) } else { None }
@@ -157,7 +170,7 @@ impl WasmConnection {
         let auth = authenticator.map(|f| Box::new(JsAuthenticator { f }) as Box<dyn Authenticator>);
         let engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
         let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
-        Ok(WasmConnection { driver })
+        Ok(WasmConnection { driver, subjects: Vec::new(), staging: vec![0; STAGING_BYTES] })
     }
 
     pub fn start(&self) {
@@ -175,6 +188,43 @@ impl WasmConnection {
             e.publish(subject, reply.as_deref(), headers.as_deref(), payload)
         })
         .map_err(js_error)
+    }
+
+    /// Registers `subject` for `publishStaged` and returns its handle, or -1 when the table is
+    /// full (the shim then calls `clearSubjects` and registers again). Validation happens at
+    /// publish time, so a bad subject still fails with `BAD_SUBJECT` where it is used.
+    #[wasm_bindgen(js_name = subjectHandle)]
+    pub fn subject_handle(&mut self, subject: String) -> i32 {
+        if self.subjects.len() >= MAX_SUBJECT_HANDLES {
+            return -1;
+        }
+        self.subjects.push(subject);
+        (self.subjects.len() - 1) as i32
+    }
+
+    #[wasm_bindgen(js_name = clearSubjects)]
+    pub fn clear_subjects(&mut self) {
+        self.subjects.clear();
+    }
+
+    /// A view of the staging buffer (64 KiB). It is detached (length 0) whenever wasm memory
+    /// grows; the shim then asks again. Never handed to user code.
+    #[wasm_bindgen(js_name = stagingBuffer)]
+    pub fn staging_buffer(&mut self) -> Uint8Array {
+        // SAFETY: the view aliases `self.staging`, which lives as long as this connection and is
+        // never reallocated; JS only writes into it before calling `publishStaged`, and a view
+        // made stale by memory growth becomes detached rather than dangling.
+        unsafe { Uint8Array::view(&self.staging) }
+    }
+
+    /// Publishes the first `len` staged bytes to the subject registered as `handle`.
+    #[wasm_bindgen(js_name = publishStaged)]
+    pub fn publish_staged(&self, handle: u32, len: usize) -> Result<(), JsValue> {
+        let (Some(subject), Some(payload)) = (self.subjects.get(handle as usize), self.staging.get(..len))
+        else {
+            return Err(js_error(NatsError::new(ErrorCode::ApiError, "unknown subject handle or length")));
+        };
+        Driver::publish(&self.driver, subject, payload).map_err(js_error)
     }
 
     pub fn subscribe(

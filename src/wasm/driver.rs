@@ -130,6 +130,25 @@ impl Driver {
         out
     }
 
+    /// The publish fast path: a publish only appends to the outbound buffer (it never dials,
+    /// arms a timer or emits a record), so only the send decision of `pump` is needed.
+    pub(crate) fn publish(
+        this: &SharedDriver,
+        subject: &str,
+        payload: &[u8],
+    ) -> Result<(), crate::error::NatsError> {
+        let mut d = this.borrow_mut();
+        d.engine.publish(subject, None, None, payload)?;
+        let pending = d.engine.transmit().len();
+        if pending >= SEND_NOW_BYTES {
+            d.send();
+        } else if pending > 0 && !d.flush_scheduled {
+            d.flush_scheduled = true;
+            queue_microtask(d.on_flush.as_ref().unchecked_ref());
+        }
+        Ok(())
+    }
+
     /// Drains the engine's outputs in the order of the calling contract (docs/design.md), then
     /// hands records to the sink with the driver released, repeating while user code produced more.
     pub(crate) fn pump(this: &SharedDriver, send_now: bool) {
