@@ -1,5 +1,6 @@
 //! The JSON carried by INFO (server to client) and CONNECT (client to server).
 //! Unknown INFO fields are kept in `extra` so the shim can show `nc.info` whole.
+//! Must not: decide anything from the fields (the connection does), or fail on unknown fields.
 
 use serde::{Deserialize, Serialize};
 
