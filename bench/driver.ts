@@ -342,6 +342,16 @@ async function main(): Promise<number> {
       notes.push(`- ${f.scenario} ${f.client} #${f.rep + 1}: ${f.result.error}`);
     }
   }
+  const parP50 = CLIENTS.map((c) =>
+    value(ROWS.find((r) => r.metric === "p50_us" && r.scenario === "req-par")!, c)
+  );
+  if (parP50.every((v) => v !== undefined && v > 30_000)) {
+    notes.push(
+      "The 100-in-flight request rows are dominated, for both clients, by a ~40 ms stall: Deno's " +
+        "WebSocket writes a message of more than 1024 B as two write() calls (frame header, then " +
+        "payload) on a socket with Nagle on, so the payload waits for the server's delayed ACK.",
+    );
+  }
   notes.push(`${missed} of ${cells.length - 1} targets not met.`);
 
   const text = [...header, "", table, "", ...notes].join("\n");

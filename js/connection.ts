@@ -9,6 +9,9 @@
  * Records produced while the shim is inside an engine call that returns an id (subscribe,
  * request, flush) are held until the id is registered, then routed in order.
  *
+ * Plain publishes (no reply, no headers, payload within the staging buffer) take the engine's
+ * fast path: the subject as a cached integer handle, the payload written into wasm memory.
+ *
  * Must not: parse the protocol, run timers for requests/subscriptions/pings, or decide reconnects
  * (the engine does); allocate closures or promises per message.
  */
@@ -23,7 +26,7 @@ import { QueuedIteratorImpl } from "./queued_iterator.ts";
 import { PendingRequest, requestManyNoMux, requestNoMux } from "./requests.ts";
 import { SubscriptionImpl } from "./subscription.ts";
 import { deferred } from "./util.ts";
-import { normalizeServerUrl, WasmConnection } from "./wasm.ts";
+import { isWasmView, normalizeServerUrl, WasmConnection } from "./wasm.ts";
 import type {
   ConnectionOptions,
   Deferred,
@@ -55,6 +58,14 @@ const K_DRAINED = 10;
 
 function str(arena: Uint8Array, off: number, len: number): string {
   return len === 0 ? "" : TD.decode(arena.subarray(off, off + len));
+}
+
+/**
+ * The batch arrays to keep beyond the onBatch call: a view into wasm memory is copied (once per
+ * batch), an array the driver already copied out is used as is.
+ */
+function keep<T extends Uint8Array | Uint32Array>(a: T): T {
+  return isWasmView(a) ? a.slice() as T : a;
 }
 
 /** Payload to bytes: strings UTF-8 encoded, Uint8Array as-is, undefined empty, else BAD_PAYLOAD. */
@@ -100,6 +111,11 @@ export class NatsConnectionImpl implements NatsConnection {
   private hold = 0;
   private routing = false;
   private held: [Uint32Array, Uint8Array][] = [];
+  /** Publish fast path: subject handles registered with the engine, and its staging view. */
+  private handles = new Map<string, number>();
+  private staging: Uint8Array | null = null;
+  /** The last error thrown by the authenticator (cleared by a successful call). */
+  private lastAuthError: NatsError | undefined = undefined;
 
   /** Creates the engine for validated options (see `connect`); nothing is dialled yet. */
   constructor(parsed: Parsed) {
@@ -109,9 +125,40 @@ export class NatsConnectionImpl implements NatsConnection {
     this.closed$ = deferred<void | Error>();
     this.wc = new WasmConnection(
       parsed.wasm,
-      parsed.auth,
+      parsed.auth && this.authenticate(parsed.auth),
       (records: Uint32Array, arena: Uint8Array) => this.batch(records, arena),
     );
+  }
+
+  /**
+   * Wraps the merged authenticator so that an error it throws (BAD_CREDS, say) is remembered:
+   * the engine reports it as BAD_AUTHENTICATION with the same message, and `authError` restores
+   * the original.
+   */
+  private authenticate(
+    fn: (nonce?: string) => Record<string, string>,
+  ): (nonce?: string) => Record<string, string> {
+    return (nonce?: string) => {
+      try {
+        const a = fn(nonce);
+        this.lastAuthError = undefined;
+        return a;
+      } catch (err) {
+        this.lastAuthError = toNatsError(err);
+        throw err;
+      }
+    };
+  }
+
+  /** The authenticator's own error for an engine BAD_AUTHENTICATION that carries its message. */
+  private authError(err: NatsError): NatsError {
+    const a = this.lastAuthError;
+    if (
+      a !== undefined && err.code === ErrorCode.BadAuthentication && a.message === err.message
+    ) {
+      return a;
+    }
+    return err;
   }
 
   /** Starts dialling; resolves once connected, rejects if the client closes first. */
@@ -124,7 +171,7 @@ export class NatsConnectionImpl implements NatsConnection {
 
   private batch(records: Uint32Array, arena: Uint8Array): void {
     if (this.hold > 0 || this.routing) {
-      this.held.push([records.slice(), arena.slice()]);
+      this.held.push([keep(records), keep(arena)]);
       return;
     }
     this.routing = true;
@@ -157,6 +204,7 @@ export class NatsConnectionImpl implements NatsConnection {
 
   private route(records: Uint32Array, arena: Uint8Array): void {
     let buf: Uint8Array | null = null;
+    let recs: Uint32Array | null = null;
     // consecutive messages usually share a subscription: look it up once per run (a sid is never
     // reused, and a subscription that ended meanwhile drops what it is given)
     let lastSid = -1;
@@ -171,20 +219,11 @@ export class NatsConnectionImpl implements NatsConnection {
           lastSid = sid;
         }
         if (sub === undefined) continue;
-        if (buf === null) buf = arena.slice();
-        sub.deliver(
-          new MsgImpl(
-            this,
-            sid,
-            buf,
-            records[i + 2],
-            records[i + 3],
-            records[i + 4],
-            records[i + 5],
-            records[i + 6],
-            records[i + 7],
-          ),
-        );
+        if (buf === null) {
+          buf = keep(arena);
+          recs = keep(records);
+        }
+        sub.deliverRecord(recs!, buf, i);
         continue;
       }
       const id = records[i + 1];
@@ -196,7 +235,7 @@ export class NatsConnectionImpl implements NatsConnection {
         case K_REPLY: {
           const r = this.requests.get(id);
           if (r === undefined) break;
-          if (buf === null) buf = arena.slice();
+          if (buf === null) buf = keep(arena);
           const m = new MsgImpl(this, 0, buf, off, l0, l1, l2, records[i + 6], records[i + 7]);
           this.reply(id, r, m);
           break;
@@ -263,7 +302,7 @@ export class NatsConnectionImpl implements NatsConnection {
         case K_CLOSED: {
           const code = str(arena, off, l0);
           this.closedByEngine(
-            code === "" ? undefined : recordError(code, str(arena, off + l0, l1)),
+            code === "" ? undefined : this.authError(recordError(code, str(arena, off + l0, l1))),
           );
           break;
         }
@@ -344,6 +383,8 @@ export class NatsConnectionImpl implements NatsConnection {
       }
     }
     this.wc = null;
+    this.staging = null;
+    this.handles.clear();
     if (!this.connectedOnce) {
       this.connected$.reject(err ?? NatsError.errorForCode(ErrorCode.ConnectionClosed));
     }
@@ -442,6 +483,12 @@ export class NatsConnectionImpl implements NatsConnection {
     const wc = this.wc;
     if (wc === null) throw NatsError.errorForCode(ErrorCode.ConnectionClosed);
     if (!subject) throw NatsError.errorForCode(ErrorCode.BadSubject);
+    if (
+      (options === undefined || (!options.reply && !options.headers)) &&
+      this.publishStaged(wc, subject, payload)
+    ) {
+      return;
+    }
     const data = toBytes(payload);
     let reply: string | undefined = undefined;
     let hdrs: Uint8Array | undefined = undefined;
@@ -454,6 +501,50 @@ export class NatsConnectionImpl implements NatsConnection {
     } catch (err) {
       throw toNatsError(err);
     }
+  }
+
+  /**
+   * The publish fast path (no reply, no headers, payload up to the staging size): the subject
+   * crosses once as a string and then as a cached integer handle, the payload is written
+   * straight into the engine's staging buffer. False when the payload does not fit.
+   */
+  private publishStaged(
+    wc: WasmConnection,
+    subject: string,
+    payload: Payload | undefined,
+  ): boolean {
+    let h = this.handles.get(subject);
+    if (h === undefined) {
+      // registering may grow wasm memory: done before the staging view is checked and written
+      h = wc.subjectHandle(subject);
+      if (h < 0) {
+        wc.clearSubjects();
+        this.handles.clear();
+        h = wc.subjectHandle(subject);
+      }
+      this.handles.set(subject, h);
+    }
+    let st = this.staging;
+    if (st === null || st.length === 0) st = this.staging = wc.stagingBuffer();
+    let len: number;
+    if (payload instanceof Uint8Array) {
+      len = payload.length;
+      if (len > st.length) return false;
+      st.set(payload);
+    } else if (typeof payload === "string") {
+      if (payload.length * 3 > st.length) return false;
+      len = TE.encodeInto(payload, st).written;
+    } else if (payload === undefined) {
+      len = 0;
+    } else {
+      throw NatsError.errorForCode(ErrorCode.BadPayload);
+    }
+    try {
+      wc.publishStaged(h, len);
+    } catch (err) {
+      throw toNatsError(err);
+    }
+    return true;
   }
 
   publishMessage(msg: Msg): void {

@@ -26,7 +26,7 @@ export {
 export { backoff, deadline, deferred, delay, millis, nanos } from "./util.ts";
 
 // classes and values
-export { ErrorCode, isNatsError, NatsError } from "./errors.ts";
+export { ErrorCode, NatsError } from "./errors.ts";
 export { Nuid, nuid } from "./nuid.ts";
 export { Empty } from "./encoders.ts";
 export { ServiceErrorCodeHeader, ServiceErrorHeader } from "./constants.ts";

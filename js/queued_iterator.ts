@@ -18,7 +18,7 @@ const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true
 /** An async iterator fed by pushes. */
 export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
   /** Values pushed and not yet taken by the consumer. */
-  yields: T[] = [];
+  protected yields: T[] = [];
   /** The array the consumer is yielding from, and its position. */
   private batch: T[] = [];
   private pos = 0;
@@ -58,36 +58,62 @@ export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
   push(v: T): void {
     if (this.done) return;
     this.received++;
-    const w = this.waiter;
-    if (w !== null) {
-      this.waiter = this.waiterReject = null;
-      this.processed++;
-      this.inflight = 1;
-      w({ value: v, done: false });
-      return;
-    }
-    this.yields.push(v);
+    if (!this.handOff(v)) this.yields.push(v);
   }
 
-  /** The next value: from the current batch, else the whole pending array, else wait. */
-  next(): Promise<IteratorResult<T>> {
-    this.inflight = 0;
-    if (this.pos < this.batch.length) {
-      const v = this.batch[this.pos];
-      this.batch[this.pos++] = undefined as T;
-      this.processed++;
-      this.inflight = 1;
-      return Promise.resolve({ value: v, done: false });
-    }
-    if (this.yields.length > 0) {
-      // swap the whole pending array in; the old batch array is reused for new pushes
+  /** True when a consumer waits in `next()` (nothing is queued then). */
+  protected waiting(): boolean {
+    return this.waiter !== null;
+  }
+
+  /** Gives `v` straight to a consumer waiting in `next()`; false when none is waiting. */
+  protected handOff(v: T): boolean {
+    const w = this.waiter;
+    if (w === null) return false;
+    this.waiter = this.waiterReject = null;
+    this.processed++;
+    this.inflight = 1;
+    w({ value: v, done: false });
+    return true;
+  }
+
+  /** True when values are queued (subclasses with their own queue override the four hooks). */
+  protected hasQueued(): boolean {
+    return this.pos < this.batch.length || this.yields.length > 0;
+  }
+
+  /** Takes the next queued value: from the current batch, else swaps in the whole pending array. */
+  protected take(): T {
+    if (this.pos >= this.batch.length) {
+      // the old batch array is reused for new pushes
       const b = this.batch;
       b.length = 0;
       this.batch = this.yields;
       this.yields = b;
-      this.pos = 1;
-      const v = this.batch[0];
-      this.batch[0] = undefined as T;
+      this.pos = 0;
+    }
+    const v = this.batch[this.pos];
+    this.batch[this.pos++] = undefined as T;
+    return v;
+  }
+
+  /** Number of queued values. */
+  protected queuedCount(): number {
+    return this.yields.length + this.batch.length - this.pos;
+  }
+
+  /** Drops the queued values. */
+  protected clearQueued(): void {
+    this.yields.length = 0;
+    this.batch.length = 0;
+    this.pos = 0;
+  }
+
+  /** The next value, or a promise the next push (or the end) settles. */
+  next(): Promise<IteratorResult<T>> {
+    this.inflight = 0;
+    if (this.hasQueued()) {
+      const v = this.take();
       this.processed++;
       this.inflight = 1;
       return Promise.resolve({ value: v, done: false });
@@ -130,9 +156,7 @@ export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
 
   private dropQueued(): void {
     this.inflight = 0;
-    this.yields.length = 0;
-    this.batch.length = 0;
-    this.pos = 0;
+    this.clearQueued();
   }
 
   /**
@@ -164,7 +188,7 @@ export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
   private wake(): void {
     const w = this.waiter;
     if (w === null) {
-      if (!this.yielding && this.pendingCount() === 0) this.markFinished();
+      if (!this.yielding && this.queuedCount() === 0) this.markFinished();
       return;
     }
     const rj = this.waiterReject!;
@@ -179,10 +203,6 @@ export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
     }
   }
 
-  private pendingCount(): number {
-    return this.yields.length + this.batch.length - this.pos;
-  }
-
   /** Values handed to the consumer so far. */
   getProcessed(): number {
     return this.noIterator ? this.received : this.processed;
@@ -190,7 +210,7 @@ export class QueuedIteratorImpl<T> implements QueuedIterator<T> {
 
   /** Values waiting to be yielded, plus the one the loop body is processing. */
   getPending(): number {
-    return this.pendingCount() + this.inflight;
+    return this.queuedCount() + this.inflight;
   }
 
   /** Values pushed so far. */

@@ -1,20 +1,40 @@
 /**
  * `SubscriptionImpl`: a core subscription as the user sees it. Iterator mode (a QueuedIterator
  * of Msg) or callback mode (`callback(err, msg)` called synchronously per message; iterating it
- * throws "unsupported iterator"). It mirrors what the engine reports: messages are pushed by the
- * connection's batch router, the end (unsubscribe, max reached, drain done, timeout, permission
- * error, connection closed) arrives as `ended(err?)`. Leaving a `for await` loop unsubscribes.
+ * throws "unsupported iterator"). It mirrors what the engine reports: messages are handed over by
+ * the connection's batch router, the end (unsubscribe, max reached, drain done, timeout,
+ * permission error, connection closed) arrives as `ended(err?)`. Leaving a `for await` loop
+ * unsubscribes.
+ *
+ * An iterator queues batch records, not message objects: a run of consecutive records of one
+ * batch is one queue entry, and the Msg is built when it is yielded, so a backlog costs a few
+ * bytes per message instead of an object each.
  *
  * Must not: count towards `max`, run the `timeout` timer or decide when the subscription ends
  * (the engine does); it only keeps the counters nats.deno exposes.
  */
 import { ErrorCode, NatsError } from "./errors.ts";
+import { MsgImpl } from "./msg.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
 import { deferred } from "./util.ts";
-import type { Deferred, Msg, Subscription, SubscriptionOptions } from "./types.ts";
+import type { Deferred, Msg, Publisher, Subscription, SubscriptionOptions } from "./types.ts";
 
-/** What a subscription needs from its connection. */
-export interface SubscriptionHost {
+/** u32 words per batch record (docs/design.md). */
+const STRIDE = 8;
+
+/** Queued messages: a run of consecutive MSG records `[from, to)` of one batch, or one Msg. */
+class Run {
+  constructor(
+    public records: Uint32Array | null,
+    public buf: Uint8Array | null,
+    public from: number,
+    public to: number,
+    public msg: Msg | null,
+  ) {}
+}
+
+/** What a subscription needs from its connection (which also publishes replies). */
+export interface SubscriptionHost extends Publisher {
   /** Sends UNSUB (`max` 0 = now); with 0 the connection also forgets the subscription. */
   unsubscribeSid(sub: SubscriptionImpl, max: number): void;
   /** Starts the engine's subscription drain (SUB_END follows once it is done). */
@@ -46,6 +66,10 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   private host: SubscriptionHost;
   private cb: ((err: NatsError | null, msg: Msg) => void) | undefined;
   private drained: Deferred<void> | undefined;
+  /** Iterator backlog: runs[head..] hold `queued` messages. */
+  private runs: Run[] = [];
+  private head = 0;
+  private queued = 0;
   /** The connection has forgotten this subscription (or was told to). */
   private released = false;
 
@@ -71,7 +95,52 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     }
   }
 
-  /** Delivers one message (the connection's router calls this). */
+  /** Builds the Msg of batch record `i`. */
+  private msgAt(records: Uint32Array, buf: Uint8Array, i: number): MsgImpl {
+    return new MsgImpl(
+      this.host,
+      records[i + 1],
+      buf,
+      records[i + 2],
+      records[i + 3],
+      records[i + 4],
+      records[i + 5],
+      records[i + 6],
+      records[i + 7],
+    );
+  }
+
+  /**
+   * Delivers the MSG record at word `i` of `records` (bytes in `buf`), the connection's router's
+   * entry point. Both arrays must stay valid (JS-owned) while the message is queued.
+   */
+  deliverRecord(records: Uint32Array, buf: Uint8Array, i: number): void {
+    if (this.done) return;
+    this.received++;
+    const cb = this.cb;
+    if (cb !== undefined) {
+      try {
+        cb(null, this.msgAt(records, buf, i));
+      } catch (err) {
+        reportUserError(err);
+      }
+      return;
+    }
+    if (this.waiting()) {
+      this.handOff(this.msgAt(records, buf, i));
+      return;
+    }
+    const runs = this.runs;
+    const last = runs.length > this.head ? runs[runs.length - 1] : undefined;
+    if (last !== undefined && last.records === records && last.to === i) {
+      last.to = i + STRIDE;
+    } else {
+      runs.push(new Run(records, buf, i, i + STRIDE, null));
+    }
+    this.queued++;
+  }
+
+  /** Delivers one message object. */
   deliver(m: Msg): void {
     const cb = this.cb;
     if (cb === undefined) {
@@ -85,6 +154,50 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     } catch (err) {
       reportUserError(err);
     }
+  }
+
+  /** Queues a message object (iterator mode). */
+  override push(m: Msg): void {
+    if (this.done) return;
+    this.received++;
+    if (this.handOff(m)) return;
+    this.runs.push(new Run(null, null, 0, 1, m));
+    this.queued++;
+  }
+
+  protected override hasQueued(): boolean {
+    return this.queued > 0;
+  }
+
+  protected override take(): Msg {
+    const r = this.runs[this.head];
+    this.queued--;
+    let m: Msg;
+    if (r.msg !== null) {
+      m = r.msg;
+      r.from = r.to;
+    } else {
+      m = this.msgAt(r.records!, r.buf!, r.from);
+      r.from += STRIDE;
+    }
+    if (r.from >= r.to) {
+      this.runs[this.head++] = undefined as unknown as Run;
+      if (this.head === this.runs.length) {
+        this.runs.length = 0;
+        this.head = 0;
+      }
+    }
+    return m;
+  }
+
+  protected override queuedCount(): number {
+    return this.queued;
+  }
+
+  protected override clearQueued(): void {
+    this.runs.length = 0;
+    this.head = 0;
+    this.queued = 0;
   }
 
   /** nats.deno's internal entry point: an error ends the subscription, a message is delivered. */

@@ -25,7 +25,15 @@ const wasmUrl = new URL(
   here,
 );
 
-await init({ module_or_path: wasmUrl });
+const wasm = await init({ module_or_path: wasmUrl });
+
+/**
+ * True when `a` is a view into wasm linear memory (valid only until the engine runs again), so
+ * that a caller keeping it must copy it; false for a JS-owned array.
+ */
+export function isWasmView(a: ArrayBufferView): boolean {
+  return a.buffer === wasm.memory.buffer;
+}
 
 setHeaderWire({
   encode: encodeHeaders,

@@ -19,6 +19,16 @@ esbuild js/mod.ts --bundle --format=esm --target=es2022 --log-level=warning \
   --banner:js='/* @ts-self-types="./mod.d.ts" */' --outfile=dist/mod.js
 cp js/wasm/nats_wasm_bg.wasm dist/nats_wasm_bg.wasm
 tsc -p pkg-template/tsconfig.types.json
+# tsc keeps the sources' `.ts` specifiers in the declarations. Point them at `.js` and give each
+# declaration a JS stub that names it with @ts-self-types: Deno follows the stub, while tsc
+# (bundler or node resolution) finds the `.d.ts` beside the `.js` by itself.
+mkdir -p dist/types/wasm
+cp js/wasm/nats_wasm.d.ts dist/types/wasm/nats_wasm.d.ts
+find dist/types -name '*.d.ts' | while read -r d; do
+  sed -i -E 's#((from|import) *\(? *"\./[^"]+)\.ts"#\1.js"#g' "$d"
+  base=$(basename "$d" .d.ts)
+  printf '/* @ts-self-types="./%s.d.ts" */\nexport {};\n' "$base" >"${d%.d.ts}.js"
+done
 cp pkg-template/package.json pkg-template/README.md pkg-template/mod.d.ts dist/
 node -e '
   const fs = require("fs");

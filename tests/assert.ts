@@ -39,7 +39,8 @@ export function equal(a: unknown, b: unknown): boolean {
   if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
     const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    return a.constructor === b.constructor && x.length === y.length && x.every((v, i) => v === y[i]);
+    return a.constructor === b.constructor && x.length === y.length &&
+      x.every((v, i) => v === y[i]);
   }
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (a instanceof Map && b instanceof Map) {
@@ -73,12 +74,15 @@ export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
 }
 
 export function assertMatch(actual: string, re: RegExp, msg?: string): void {
-  if (!re.test(actual)) throw new AssertionError(`${prefix(msg)}${show(actual)} does not match ${re}`);
+  if (!re.test(actual)) {
+    throw new AssertionError(`${prefix(msg)}${show(actual)} does not match ${re}`);
+  }
 }
 
 export function assertInstanceOf<T>(
-  // deno-lint-ignore no-explicit-any
-  v: unknown, ctor: new (...args: any[]) => T, msg?: string,
+  v: unknown,
+  ctor: new (...args: never[]) => T,
+  msg?: string,
 ): asserts v is T {
   if (!(v instanceof ctor)) {
     throw new AssertionError(`${prefix(msg)}expected an instance of ${ctor.name}, got ${show(v)}`);
@@ -90,20 +94,34 @@ export interface CodedError extends Error {
   code: string;
 }
 
-function checkError(e: unknown, code: string | undefined, includes: string | undefined, msg?: string): CodedError {
-  if (!(e instanceof Error)) throw new AssertionError(`${prefix(msg)}expected an Error, got ${show(e)}`);
+function checkError(
+  e: unknown,
+  code: string | undefined,
+  includes: string | undefined,
+  msg?: string,
+): CodedError {
+  if (!(e instanceof Error)) {
+    throw new AssertionError(`${prefix(msg)}expected an Error, got ${show(e)}`);
+  }
   const err = e as CodedError;
   if (code !== undefined && err.code !== code) {
     throw new AssertionError(`${prefix(msg)}expected error code ${show(code)}, got ${show(err)}`);
   }
   if (includes !== undefined && !err.message.toLowerCase().includes(includes.toLowerCase())) {
-    throw new AssertionError(`${prefix(msg)}expected the message to include ${show(includes)}, got ${show(err)}`);
+    throw new AssertionError(
+      `${prefix(msg)}expected the message to include ${show(includes)}, got ${show(err)}`,
+    );
   }
   return err;
 }
 
 /** Calls fn, which must throw synchronously an Error with that code (and message fragment). */
-export function assertThrows(fn: () => unknown, code?: string, includes?: string, msg?: string): CodedError {
+export function assertThrows(
+  fn: () => unknown,
+  code?: string,
+  includes?: string,
+  msg?: string,
+): CodedError {
   let r: unknown;
   try {
     r = fn();
@@ -111,7 +129,9 @@ export function assertThrows(fn: () => unknown, code?: string, includes?: string
     return checkError(e, code, includes, msg);
   }
   if (r instanceof Promise) r.catch(() => {});
-  throw new AssertionError(`${prefix(msg)}expected a throw${code ? ` with code ${code}` : ""}, none happened`);
+  throw new AssertionError(
+    `${prefix(msg)}expected a throw${code ? ` with code ${code}` : ""}, none happened`,
+  );
 }
 
 /** Awaits p (or fn()), which must reject with an Error with that code (and message fragment). */
@@ -126,5 +146,7 @@ export async function assertRejects(
   } catch (e) {
     return checkError(e, code, includes, msg);
   }
-  throw new AssertionError(`${prefix(msg)}expected a rejection${code ? ` with code ${code}` : ""}, got a value`);
+  throw new AssertionError(
+    `${prefix(msg)}expected a rejection${code ? ` with code ${code}` : ""}, got a value`,
+  );
 }

@@ -31,6 +31,7 @@ Deno.test("connect: a servers string connects; getServer, info, close and closed
   await nc.close();
   assertEquals(await done, undefined, "closed() after close()");
   assertEquals(nc.isClosed(), true);
+  assertEquals(nc.info, undefined, "info is gone once closed");
   assertEquals(await nc.closed(), undefined, "closed() asked after close()");
 });
 
@@ -93,7 +94,10 @@ Deno.test("connect: each connection is independent (messages cross between two c
   await b.close();
 });
 
-async function connectPrivate(srv: PrivateServer, opts: ConnectionOptions = {}): Promise<NatsConnection> {
+async function connectPrivate(
+  srv: PrivateServer,
+  opts: ConnectionOptions = {},
+): Promise<NatsConnection> {
   return await connect({ servers: srv.url, reconnectTimeWait: 50, reconnectJitter: 0, ...opts });
 }
 
@@ -116,6 +120,12 @@ Deno.test("connect: the client reconnects when the server drops, and subscriptio
     await nc.flush();
     const got = await take(sub, 2);
     assertEquals(got.map((m) => sc.decode(m.data)), ["before", "after"]);
+    // requests work again too: the shared reply subscription was re-established
+    const other = await connect({ servers: srv.url });
+    other.subscribe(`${subj}.svc`, { callback: (_e, m) => m.respond("still here") });
+    await other.flush();
+    assertEquals((await nc.request(`${subj}.svc`, "", { timeout: 2000 })).string(), "still here");
+    await other.close();
     await nc.close();
     await rec.stop();
   } finally {

@@ -29,11 +29,18 @@ Deno.test("connection options: servers together with port is INVALID_OPTION", as
 });
 
 Deno.test("connection options: resolve: true is INVALID_OPTION over WebSocket", async () => {
-  await assertRejects(() => connect({ servers: NATS_URL, resolve: true }), ErrorCode.InvalidOption, "resolve");
+  await assertRejects(
+    () => connect({ servers: NATS_URL, resolve: true }),
+    ErrorCode.InvalidOption,
+    "resolve",
+  );
 });
 
 Deno.test("connection options: an inboxPrefix with wildcards is BAD API", async () => {
-  await assertRejects(() => connect({ servers: NATS_URL, inboxPrefix: "bad.*" }), ErrorCode.ApiError);
+  await assertRejects(
+    () => connect({ servers: NATS_URL, inboxPrefix: "bad.*" }),
+    ErrorCode.ApiError,
+  );
 });
 
 Deno.test("connection options: ws://, nats:// and http:// mean plain ws; no scheme and `port` mean wss", async () => {
@@ -43,7 +50,11 @@ Deno.test("connection options: ws://, nats:// and http:// mean plain ws; no sche
     await nc.close();
   }
   // the server speaks plain ws, so a secure dial to it fails before the socket opens
-  for (const opts of [{ servers: `127.0.0.1:${wsPort}` }, { port: Number(wsPort) }] as ConnectionOptions[]) {
+  for (
+    const opts of [{ servers: `127.0.0.1:${wsPort}` }, {
+      port: Number(wsPort),
+    }] as ConnectionOptions[]
+  ) {
     await assertRejects(() => connect(opts), REFUSED, undefined, JSON.stringify(opts));
   }
 });
@@ -56,7 +67,11 @@ Deno.test("connection options: tls: {} with a ws:// server is INVALID_OPTION; tl
 });
 
 Deno.test("connection options: [project decision] TlsOptions naming files or keys is INVALID_OPTION", async () => {
-  for (const tls of [{ caFile: "/tmp/ca.pem" }, { certFile: "/c" }, { keyFile: "/k" }, { ca: "x" }, { cert: "x" }]) {
+  for (
+    const tls of [{ caFile: "/tmp/ca.pem" }, { certFile: "/c" }, { keyFile: "/k" }, { ca: "x" }, {
+      cert: "x",
+    }]
+  ) {
     const err = await assertRejects(
       () => connect({ servers: `wss://127.0.0.1:${wsPort}`, tls }),
       ErrorCode.InvalidOption,
@@ -127,7 +142,11 @@ Deno.test("connection options: verbose and pedantic connections work normally", 
     const subj = createInbox("vp");
     nc.subscribe(subj, { callback: (_e, m) => m.respond(m.data) });
     for (let i = 0; i < 5; i++) {
-      assertEquals((await nc.request(subj, `${i}`, { timeout: 2000 })).string(), `${i}`, JSON.stringify(opts));
+      assertEquals(
+        (await nc.request(subj, `${i}`, { timeout: 2000 })).string(),
+        `${i}`,
+        JSON.stringify(opts),
+      );
     }
     await nc.close();
   }
@@ -149,7 +168,12 @@ Deno.test("connection options: waitOnFirstConnect keeps trying until the server 
   const srv = new PrivateServer();
   try {
     let settled = false;
-    const p = connect({ servers: srv.url, waitOnFirstConnect: true, reconnectTimeWait: 100, reconnectJitter: 0 });
+    const p = connect({
+      servers: srv.url,
+      waitOnFirstConnect: true,
+      reconnectTimeWait: 100,
+      reconnectJitter: 0,
+    });
     p.finally(() => settled = true).catch(() => {});
     // several dials fail meanwhile (there is no event to wait for before the server exists)
     await new Promise((r) => setTimeout(r, 400));
@@ -170,6 +194,7 @@ Deno.test("connection options: reconnectDelayHandler decides the wait between at
     const nc = await connect({
       servers: srv.url,
       maxReconnectAttempts: -1,
+      reconnectTimeWait: 5000, // replaced entirely by the handler
       reconnectDelayHandler: () => {
         calls++;
         return 50;
@@ -179,8 +204,11 @@ Deno.test("connection options: reconnectDelayHandler decides the wait between at
     await srv.stop();
     await rec.next(Events.Disconnect);
     await srv.start();
+    const t0 = performance.now();
     await rec.next(Events.Reconnect, 10000);
+    const took = performance.now() - t0;
     assert(calls > 0, "the handler was asked for the delay");
+    assert(took < 1500, `reconnected ${took} ms after the server came back (handler: 50 ms)`);
     await nc.close();
     await rec.stop();
   } finally {
@@ -204,7 +232,11 @@ Deno.test("connection options: ignoreClusterUpdates keeps the server list as con
     }
     const added = rec.events.filter((e) => e.type === Events.Update)
       .flatMap((e) => (e.data as ServersChanged).added);
-    assertEquals(added.filter((s) => s.includes(b!.hostPort)), [], "no update added the new server");
+    assertEquals(
+      added.filter((s) => s.includes(b!.hostPort)),
+      [],
+      "no update added the new server",
+    );
     await nc.close();
     await rec.stop();
   } finally {

@@ -56,7 +56,10 @@ Deno.test("drain: nc.drain() drains all subscriptions, then closes cleanly", asy
   assertEquals(nc.isDraining(), true);
   // new subscriptions and requests are refused while draining
   assertThrows(() => nc.subscribe(createInbox()), ErrorCode.ConnectionDraining);
-  await assertRejects(() => nc.request(createInbox(), Empty, { timeout: 500 }), ErrorCode.ConnectionDraining);
+  await assertRejects(
+    () => nc.request(createInbox(), Empty, { timeout: 500 }),
+    ErrorCode.ConnectionDraining,
+  );
   await within(d, 5000, "nc.drain()");
   await within(loopB, 2000, "iterator end");
   const want = Array.from({ length: 100 }, (_, i) => `${i}`);

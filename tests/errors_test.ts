@@ -36,12 +36,21 @@ Deno.test("errors: MAX_PAYLOAD_EXCEEDED over max_payload, and nothing is sent", 
   const sub = nc.subscribe(subj);
   await nc.flush();
   const before = nc.stats().outMsgs;
-  assertThrows(() => nc.publish(subj, new Uint8Array(SMALL_MAX_PAYLOAD + 1)), ErrorCode.MaxPayloadExceeded);
+  assertThrows(
+    () => nc.publish(subj, new Uint8Array(SMALL_MAX_PAYLOAD + 1)),
+    ErrorCode.MaxPayloadExceeded,
+  );
   // headers count too: 1000 bytes of data plus a header block of more than 24 bytes
   const h = headers();
   h.set("Some-Header", "x".repeat(40));
-  assertThrows(() => nc.publish(subj, new Uint8Array(1000), { headers: h }), ErrorCode.MaxPayloadExceeded);
-  await assertRejects(() => nc.request(subj, new Uint8Array(SMALL_MAX_PAYLOAD + 1)), ErrorCode.MaxPayloadExceeded);
+  assertThrows(
+    () => nc.publish(subj, new Uint8Array(1000), { headers: h }),
+    ErrorCode.MaxPayloadExceeded,
+  );
+  await assertRejects(
+    () => nc.request(subj, new Uint8Array(SMALL_MAX_PAYLOAD + 1)),
+    ErrorCode.MaxPayloadExceeded,
+  );
   assertEquals(nc.stats().outMsgs, before, "nothing was counted as sent");
   // exactly max_payload is fine, and it is the only message that arrives
   nc.publish(subj, new Uint8Array(SMALL_MAX_PAYLOAD).fill(7));
@@ -77,7 +86,12 @@ Deno.test("errors: after close, publish/subscribe throw and request/flush/drain 
 Deno.test("errors: a payload that is neither string nor Uint8Array is BAD_PAYLOAD", async () => {
   const nc = await connectTest();
   for (const bad of [42, { a: 1 }, [1, 2], true]) {
-    assertThrows(() => nc.publish("x", bad as unknown as Payload), ErrorCode.BadPayload, undefined, String(bad));
+    assertThrows(
+      () => nc.publish("x", bad as unknown as Payload),
+      ErrorCode.BadPayload,
+      undefined,
+      String(bad),
+    );
   }
   await nc.flush();
   await nc.close();
@@ -131,7 +145,11 @@ Deno.test("errors: garbage right after INFO fails the dial quickly, no hang", as
 Deno.test("errors: a first frame that is not INFO fails the dial", async () => {
   const fake = new FakeServer((c) => c.send("HTTP/1.1 200 OK\r\n\r\n"));
   try {
-    await within(assertRejects(() => connect({ servers: fake.url, timeout: 5000 })), 4000, "connect settles");
+    await within(
+      assertRejects(() => connect({ servers: fake.url, timeout: 5000 })),
+      4000,
+      "connect settles",
+    );
   } finally {
     await fake.close();
   }
@@ -151,7 +169,12 @@ Deno.test("errors: garbage after the handshake is an error/disconnect, then a re
   try {
     // pingInterval is the safety net that gets nats.ws 1.30.3 out (it stops reading on a parse
     // error and only notices through missing PONGs); ours must react to the garbage itself
-    const nc = await connect({ servers: fake.url, reconnectTimeWait: 50, reconnectJitter: 0, pingInterval: 250 });
+    const nc = await connect({
+      servers: fake.url,
+      reconnectTimeWait: 50,
+      reconnectJitter: 0,
+      pingInterval: 250,
+    });
     const rec = new StatusRecorder(nc);
     await fake.connection(1, 5000); // the client dropped the bad socket and dialled again
     await rec.next(Events.Reconnect, 5000);
@@ -161,7 +184,11 @@ Deno.test("errors: garbage after the handshake is an error/disconnect, then a re
       `the bad stream was reported: ${types}`,
     );
     if (!IS_NATS_WS) {
-      assertEquals(types.includes("staleConnection"), false, `found by the parser, not by pings: ${types}`);
+      assertEquals(
+        types.includes("staleConnection"),
+        false,
+        `found by the parser, not by pings: ${types}`,
+      );
     }
     assertEquals(nc.isClosed(), false);
     await nc.flush(); // the new connection works (the fake answers PING)
@@ -188,7 +215,11 @@ Deno.test("errors: garbage after the handshake with reconnect: false closes with
     await rec.stop();
     if (!IS_NATS_WS) {
       assertInstanceOf(err, Error, "the close carries the protocol error");
-      assertEquals(rec.types().includes("staleConnection"), false, `found by the parser: ${rec.types()}`);
+      assertEquals(
+        rec.types().includes("staleConnection"),
+        false,
+        `found by the parser: ${rec.types()}`,
+      );
     }
   } finally {
     await fake.close();

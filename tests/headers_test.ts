@@ -2,7 +2,15 @@
 // multiple values; key case kept on the wire and case-sensitive lookups by default (project
 // decision: Match.Exact, as the reference code), Match.IgnoreCase and Match.CanonicalMIME;
 // status code/description; canonicalMIMEHeaderKey; BAD_HEADER for invalid keys and values.
-import { canonicalMIMEHeaderKey, createInbox, Empty, ErrorCode, headers, Match, nuid } from "./deps.ts";
+import {
+  canonicalMIMEHeaderKey,
+  createInbox,
+  Empty,
+  ErrorCode,
+  headers,
+  Match,
+  nuid,
+} from "./deps.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { connectTest, take } from "./helpers.ts";
 
@@ -132,7 +140,9 @@ Deno.test("headers: many headers and a large header block round-trip", async () 
   nc.publish(subj, "data", { headers: h });
   const [m] = await take(sub, 1);
   assertEquals(m.headers?.keys().length, 100);
-  for (let i = 0; i < 100; i++) assertEquals(m.headers?.get(`K-${i}`), `value-${i}-${"x".repeat(100)}`);
+  for (let i = 0; i < 100; i++) {
+    assertEquals(m.headers?.get(`K-${i}`), `value-${i}-${"x".repeat(100)}`);
+  }
   assertEquals(m.string(), "data");
   await nc.close();
 });

@@ -16,6 +16,9 @@ export const SMALL_MAX_PAYLOAD = 1024;
 export const USERPASS_URL = "ws://127.0.0.1:14282";
 /** tests/nats/token.conf: token t0pS3cret! */
 export const TOKEN_URL = "ws://127.0.0.1:14283";
+/** tests/nats/operator.conf: operator mode; tests/nats/user.creds holds a user's JWT and seed. */
+export const OPERATOR_URL = "ws://127.0.0.1:14284";
+export const USER_CREDS = new URL("./nats/user.creds", import.meta.url);
 /** The seed of the nkey user in userpass.conf (a throwaway test key). */
 export const NKEY_SEED = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
 export const NKEY_PUBLIC = "UBZBNFXELOHXSZDVIPJFQ7PQPQMQ564KQH5PRN434PURFJUHRI4BMSIB";
@@ -28,6 +31,19 @@ export function hostPort(url: string): string {
 /** Connects to the default test server, with any extra options. */
 export function connectTest(opts: ConnectionOptions = {}): Promise<NatsConnection> {
   return connect({ servers: NATS_URL, ...opts });
+}
+
+/** Connects with opts to an auth-required server, does one request/reply round trip, closes. */
+export async function connectsAndWorks(opts: ConnectionOptions): Promise<void> {
+  const nc = await connect(opts);
+  if (nc.info?.auth_required !== true) throw new Error("the server did not require auth");
+  const r = await (async () => {
+    const subj = `auth.${crypto.randomUUID()}`;
+    nc.subscribe(subj, { max: 1, callback: (_e, m) => m.respond("pong") });
+    return await nc.request(subj, "ping", { timeout: 2000 });
+  })();
+  if (r.string() !== "pong") throw new Error(`unexpected reply ${r.string()}`);
+  await nc.close();
 }
 
 /** Resolves or rejects like p, but rejects with `label` after ms. Never leaves a timer behind. */
@@ -203,7 +219,13 @@ export class PrivateServer {
     await Deno.writeTextFile(conf, this.config());
     // sh only redirects stderr (config errors are printed before logging starts) and execs
     this.#proc = new Deno.Command("sh", {
-      args: ["-c", 'exec nats-server -c "$1" -l "$2" 2>>"$2"', "sh", conf, `${this.dir}/server.log`],
+      args: [
+        "-c",
+        'exec nats-server -c "$1" -l "$2" 2>>"$2"',
+        "sh",
+        conf,
+        `${this.dir}/server.log`,
+      ],
       stdin: "null",
       stdout: "null",
       stderr: "null",
@@ -271,7 +293,9 @@ export class FakeConn {
   constructor(readonly index: number, readonly ws: WebSocket, readonly autoPong: boolean) {
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e) => {
-      this.#buf += typeof e.data === "string" ? e.data : td.decode(new Uint8Array(e.data as ArrayBuffer));
+      this.#buf += typeof e.data === "string"
+        ? e.data
+        : td.decode(new Uint8Array(e.data as ArrayBuffer));
       let i;
       while ((i = this.#buf.indexOf("\r\n")) >= 0) {
         const line = this.#buf.slice(0, i);
@@ -304,7 +328,9 @@ export class FakeConn {
   }
 
   send(text: string | Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(typeof text === "string" ? te.encode(text) : text);
+    if (this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(typeof text === "string" ? te.encode(text) : text);
+    }
   }
 
   sendInfo(extra: Record<string, unknown> = {}): void {
@@ -377,7 +403,9 @@ export class FakeServer {
 
   async close(): Promise<void> {
     for (const c of this.conns) c.close();
-    await Promise.all(this.conns.map((c) => within(c.closed, 2000, "fake socket close").catch(() => {})));
+    await Promise.all(
+      this.conns.map((c) => within(c.closed, 2000, "fake socket close").catch(() => {})),
+    );
     await this.#server.shutdown();
   }
 }

@@ -52,5 +52,8 @@ Deno.test("json: decoding a payload that is not JSON throws BAD_JSON", async () 
   const [m] = await take(sub, 1);
   assertThrows(() => m.json(), ErrorCode.BadJson);
   await nc.close();
-  await assertRejects(Promise.resolve().then(() => jc.decode(new Uint8Array([0xff]))), ErrorCode.BadJson);
+  await assertRejects(
+    Promise.resolve().then(() => jc.decode(new Uint8Array([0xff]))),
+    ErrorCode.BadJson,
+  );
 });

@@ -4,7 +4,7 @@
 // iterators each see every event and end when the connection closes; closed() tells why the
 // client ended. Also the project decision on publishing while disconnected (buffered, in order).
 import { connect, createInbox, DebugEvents, ErrorCode, Events, StringCodec } from "./deps.ts";
-import type { NatsError, ServersChanged } from "./deps.ts";
+import type { ConnectionOptions, NatsError, ServersChanged } from "./deps.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import {
   connectTest,
@@ -47,6 +47,8 @@ Deno.test("lifecycle: disconnect, reconnecting, reconnect in order, seen by two 
     await srv.stop();
     assertEquals((await a.next(Events.Disconnect)).data, srv.hostPort);
     assertEquals((await a.next(DebugEvents.Reconnecting)).data, srv.hostPort);
+    // while disconnected (not closed) rtt() cannot measure anything
+    await assertRejects(() => nc.rtt(), ErrorCode.Disconnect);
     await srv.start();
     assertEquals((await a.next(Events.Reconnect, 10000)).data, srv.hostPort);
     await b.next(Events.Reconnect);
@@ -114,7 +116,8 @@ Deno.test("lifecycle: update events list the servers a cluster adds", async () =
 });
 
 Deno.test("lifecycle: an ldm event when the server enters lame-duck mode", async () => {
-  const srv = await new PrivateServer('lame_duck_duration: "30s"\nlame_duck_grace_period: "10s"\n').start();
+  const srv = await new PrivateServer('lame_duck_duration: "30s"\nlame_duck_grace_period: "10s"\n')
+    .start();
   try {
     const nc = await connect({ servers: srv.url });
     const rec = new StatusRecorder(nc);
@@ -152,7 +155,10 @@ Deno.test("lifecycle: a subscription permission violation ends that subscription
   const rec = new StatusRecorder(nc);
   const bad = nc.subscribe("forbidden.y");
   const good = nc.subscribe(`allowed.${crypto.randomUUID()}`);
-  const err = await assertRejects(drainAll(bad, 5000, "forbidden subscription"), ErrorCode.PermissionsViolation);
+  const err = await assertRejects(
+    drainAll(bad, 5000, "forbidden subscription"),
+    ErrorCode.PermissionsViolation,
+  );
   assertEquals((err as NatsError).permissionContext?.subject, "forbidden.y");
   assertEquals(bad.isClosed(), true);
   assertEquals(good.isClosed(), false, "other subscriptions are untouched");
@@ -198,7 +204,12 @@ Deno.test({
   fn: async () => {
     const srv = await new PrivateServer().start();
     try {
-      const nc = await connect({ servers: srv.url, reconnectTimeWait: 100, reconnectJitter: 0, maxReconnectAttempts: -1 });
+      const nc = await connect({
+        servers: srv.url,
+        reconnectTimeWait: 100,
+        reconnectJitter: 0,
+        maxReconnectAttempts: -1,
+      });
       const rec = new StatusRecorder(nc);
       const subj = createInbox("buffered");
       const sub = nc.subscribe(subj);
@@ -210,6 +221,57 @@ Deno.test({
       await rec.next(Events.Reconnect, 10000);
       const got = await take(sub, 20, 5000, "buffered publishes");
       assertEquals(got.map((m) => sc.decode(m.data)), Array.from({ length: 20 }, (_, i) => `${i}`));
+      await nc.close();
+      await rec.stop();
+    } finally {
+      await srv.dispose();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "lifecycle: [project decision] a full reconnect buffer fails the publish, never drops silently",
+  ignore: IS_NATS_WS, // reconnectBufferSize is a nats-wasm extension
+  fn: async () => {
+    const srv = await new PrivateServer().start();
+    try {
+      const opts = {
+        servers: srv.url,
+        reconnectTimeWait: 100,
+        reconnectJitter: 0,
+        maxReconnectAttempts: -1,
+        reconnectBufferSize: 2048,
+      };
+      const nc = await connect(opts as ConnectionOptions);
+      const rec = new StatusRecorder(nc);
+      const subj = createInbox("overflow");
+      const sub = nc.subscribe(subj);
+      await nc.flush();
+      await srv.stop();
+      await rec.next(Events.Disconnect);
+      const accepted: string[] = [];
+      let refused = 0;
+      for (let i = 0; i < 100; i++) {
+        try {
+          nc.publish(subj, sc.encode(`${i}`.padStart(100, "-")));
+          accepted.push(`${i}`.padStart(100, "-"));
+        } catch (err) {
+          assertEquals((err as NatsError).code, ErrorCode.Disconnect);
+          refused++;
+        }
+      }
+      assert(accepted.length > 0 && refused > 0, `accepted ${accepted.length}, refused ${refused}`);
+      await srv.start();
+      await rec.next(Events.Reconnect, 10000);
+      const got = await take(sub, accepted.length, 5000, "buffered publishes");
+      assertEquals(
+        got.map((m) => sc.decode(m.data)),
+        accepted,
+        "exactly the accepted ones, in order",
+      );
+      await nc.flush();
+      assertEquals(sub.getReceived(), accepted.length);
       await nc.close();
       await rec.stop();
     } finally {

@@ -9,7 +9,10 @@ Deno.test("no responders: a request without subscribers rejects with 503 long be
   const nc = await connectTest();
   assertEquals(ErrorCode.NoResponders, "503");
   const t0 = performance.now();
-  const err = await assertRejects(nc.request(createInbox("nobody"), Empty, { timeout: 5000 }), "503");
+  const err = await assertRejects(
+    nc.request(createInbox("nobody"), Empty, { timeout: 5000 }),
+    "503",
+  );
   assertInstanceOf(err, NatsError);
   assert(performance.now() - t0 < 2000, "rejected without waiting for the 5 s timeout");
   assertEquals(nc.isClosed(), false, "the connection is still usable");

@@ -49,11 +49,16 @@ Deno.test("publish options: publishMessage() and respondMessage() take a Msg", a
   const replies = nc.subscribe(replyTo);
   const h = headers();
   h.set("Via", "publishMessage");
-  nc.publishMessage({ subject: subj, data: sc.encode("as msg"), reply: replyTo, headers: h } as Msg);
+  nc.publishMessage(
+    { subject: subj, data: sc.encode("as msg"), reply: replyTo, headers: h } as Msg,
+  );
   const [m] = await take(sub, 1);
   assertEquals([m.string(), m.reply, m.headers?.get("Via")], ["as msg", replyTo, "publishMessage"]);
   // respondMessage publishes the given msg's data to its reply subject
-  assertEquals(nc.respondMessage({ ...m, subject: subj, reply: replyTo, data: sc.encode("resp") } as Msg), true);
+  assertEquals(
+    nc.respondMessage({ ...m, subject: subj, reply: replyTo, data: sc.encode("resp") } as Msg),
+    true,
+  );
   assertEquals(nc.respondMessage({ subject: subj, data: sc.encode("no reply") } as Msg), false);
   const [r] = await take(replies, 1);
   assertEquals(sc.decode(r.data), "resp");

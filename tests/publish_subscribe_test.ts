@@ -1,8 +1,8 @@
 // README › "Publish and Subscribe": publish(), subscribe() as an async iterator, StringCodec,
 // getProcessed()/getReceived()/getSubject()/getID(), unsubscribe(), break out of the loop, the
 // README's drain-to-finish pattern, payload forms (string, Uint8Array, empty, large, binary),
-// ordering of many messages, and stats().
-import { createInbox, Empty, StringCodec } from "./deps.ts";
+// ordering of many messages, non-ASCII and many distinct subjects, and stats().
+import { createInbox, Empty, headers, StringCodec } from "./deps.ts";
 import type { Msg } from "./deps.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { connectTest, drainAll, latch, take, within } from "./helpers.ts";
@@ -16,7 +16,10 @@ Deno.test("pubsub: 100 numbered messages arrive complete and in order", async ()
   assertEquals(sub.getSubject(), subj);
   for (let i = 0; i < 100; i++) nc.publish(subj, sc.encode(`msg-${i}`));
   const got = await take(sub, 100);
-  assertEquals(got.map((m) => sc.decode(m.data)), Array.from({ length: 100 }, (_, i) => `msg-${i}`));
+  assertEquals(
+    got.map((m) => sc.decode(m.data)),
+    Array.from({ length: 100 }, (_, i) => `msg-${i}`),
+  );
   for (const m of got) {
     assertEquals(m.subject, subj);
     assertEquals(m.sid, sub.getID());
@@ -165,4 +168,73 @@ Deno.test("pubsub: stats() count messages and payload bytes both ways", async ()
   assertEquals(after.inMsgs - before.inMsgs, 10);
   assertEquals(after.inBytes - before.inBytes, 1000);
   await nc.close();
+});
+
+Deno.test("pubsub: non-ASCII subjects and reply subjects survive the round trip", async () => {
+  const nc = await connectTest();
+  const base = createInbox("ünï");
+  const subj = `${base}.héllo.wörld.日本`;
+  const reply = `${base}.réply.✓`;
+  const sub = nc.subscribe(`${base}.>`);
+  nc.publish(subj, "x", { reply });
+  const [m] = await take(sub, 1);
+  assertEquals(m.subject, subj);
+  assertEquals(m.reply, reply);
+  await nc.close();
+});
+
+Deno.test("pubsub: 1,000 distinct subjects each arrive with their own subject", async () => {
+  const nc = await connectTest();
+  const base = createInbox("distinct");
+  const sub = nc.subscribe(`${base}.*`);
+  for (let i = 0; i < 1000; i++) nc.publish(`${base}.s${i}`, `${i}`);
+  // the same subjects again: whatever the client caches per subject must stay right
+  for (let i = 999; i >= 0; i--) nc.publish(`${base}.s${i}`, `${i}`);
+  const got = await take(sub, 2000);
+  for (const [k, m] of got.entries()) {
+    const i = k < 1000 ? k : 1999 - k;
+    assertEquals([m.subject, m.string()], [`${base}.s${i}`, `${i}`]);
+  }
+  await nc.close();
+});
+
+Deno.test("pubsub: an empty header set still delivers the message and its payload", async () => {
+  const nc = await connectTest();
+  const subj = createInbox("empty-hdrs");
+  const sub = nc.subscribe(subj);
+  nc.publish(subj, "with empty headers", { headers: headers() });
+  nc.publish(subj, "after");
+  const got = await take(sub, 2);
+  assertEquals(got.map((m) => m.string()), ["with empty headers", "after"]);
+  await nc.close();
+});
+
+Deno.test("pubsub: a 32 MiB backlog that the loop has not read yet is kept whole and in order", async () => {
+  // ws-notes: the client must keep reading the socket while the application is not iterating,
+  // or the server's queue grows into one huge frame (or a slow-consumer cut)
+  const nc = await connectTest();
+  const pub = await connectTest();
+  const subj = createInbox("backlog");
+  const sub = nc.subscribe(subj);
+  await nc.flush();
+  const size = 128 * 1024;
+  const n = 256; // 32 MiB
+  for (let i = 0; i < n; i++) {
+    pub.publish(subj, new Uint8Array(size).fill(i & 0xff)); // a fresh array: nats.ws keeps a reference
+    if (i % 32 === 31) await pub.flush();
+  }
+  await pub.flush();
+  await within(nc.flush(), 10000, "subscriber flush behind the backlog");
+  assertEquals(sub.getReceived(), n, "all delivered before anything was read");
+  let i = 0;
+  for await (const m of sub) {
+    assertEquals(m.data.length, size);
+    assert(
+      m.data[0] === (i & 0xff) && m.data[size - 1] === (i & 0xff),
+      `message ${i} content`,
+    );
+    if (++i === n) break;
+  }
+  await nc.close();
+  await pub.close();
 });

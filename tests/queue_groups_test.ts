@@ -57,7 +57,10 @@ Deno.test("queue groups: 3 members on 3 connections split N messages; totals add
   assertEquals(q.seen.size, N, "no message was lost or duplicated");
   assertEquals([...q.counts.values()].reduce((a, b) => a + b, 0), N);
   for (let i = 1; i <= 3; i++) {
-    assert((q.counts.get(`worker-${i}`) ?? 0) > 0, `worker-${i} got some: ${[...q.counts.entries()]}`);
+    assert(
+      (q.counts.get(`worker-${i}`) ?? 0) > 0,
+      `worker-${i} got some: ${[...q.counts.entries()]}`,
+    );
   }
   assertEquals(plain.n, N, "a plain subscriber is independent of the group and gets all");
   for (const nc of [...members, watcher, pub]) await nc.close();

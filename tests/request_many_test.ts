@@ -18,7 +18,12 @@ const names = (ms: Msg[]) => ms.map((m) => m.string()).sort();
 
 Deno.test("requestMany: RequestStrategy values", () => {
   assertEquals(
-    [RequestStrategy.Timer, RequestStrategy.Count, RequestStrategy.JitterTimer, RequestStrategy.SentinelMsg],
+    [
+      RequestStrategy.Timer,
+      RequestStrategy.Count,
+      RequestStrategy.JitterTimer,
+      RequestStrategy.SentinelMsg,
+    ],
     ["timer", "count", "jitterTimer", "sentinelMsg"],
   );
 });
@@ -43,7 +48,11 @@ Deno.test("requestMany: count stops at maxMessages without waiting for maxWait",
   responders(nc, subj, 3);
   await nc.flush();
   const t0 = performance.now();
-  const it = await nc.requestMany(subj, Empty, { strategy: RequestStrategy.Count, maxMessages: 2, maxWait: 5000 });
+  const it = await nc.requestMany(subj, Empty, {
+    strategy: RequestStrategy.Count,
+    maxMessages: 2,
+    maxWait: 5000,
+  });
   const got = await drainAll(it, 3000, "count iterator end");
   assertEquals(got.length, 2);
   assert(performance.now() - t0 < 2000, "did not wait for maxWait");
@@ -80,7 +89,10 @@ Deno.test("requestMany: sentinelMsg stops after the empty message, which is yiel
   });
   await nc.flush();
   const t0 = performance.now();
-  const it = await nc.requestMany(subj, Empty, { strategy: RequestStrategy.SentinelMsg, maxWait: 5000 });
+  const it = await nc.requestMany(subj, Empty, {
+    strategy: RequestStrategy.SentinelMsg,
+    maxWait: 5000,
+  });
   const got = await drainAll(it, 3000, "sentinel iterator end");
   assertEquals(got.map((m) => m.string()), ["part-0", "part-1", "part-2", "part-3", "part-4", ""]);
   assert(performance.now() - t0 < 2000, "did not wait for maxWait");
@@ -89,7 +101,10 @@ Deno.test("requestMany: sentinelMsg stops after the empty message, which is yiel
 
 Deno.test("requestMany: no responders ends the iterator with a 503 error", async () => {
   const nc = await connectTest();
-  const it = await nc.requestMany(createInbox("nobody"), Empty, { strategy: RequestStrategy.Timer, maxWait: 2000 });
+  const it = await nc.requestMany(createInbox("nobody"), Empty, {
+    strategy: RequestStrategy.Timer,
+    maxWait: 2000,
+  });
   await assertRejects(drainAll(it, 3000, "503 iterator"), ErrorCode.NoResponders);
   await nc.close();
 });
@@ -109,5 +124,15 @@ Deno.test("requestMany: headers reach every responder", async () => {
     headers: h,
   });
   assertEquals(names(await drainAll(it, 3000)), ["0:me", "1:me"]);
+  await nc.close();
+});
+
+Deno.test("requestMany: a negative maxWait is INVALID_OPTION", async () => {
+  const nc = await connectTest();
+  await assertRejects(
+    () =>
+      nc.requestMany(createInbox("bad"), Empty, { strategy: RequestStrategy.Timer, maxWait: -1 }),
+    ErrorCode.InvalidOption,
+  );
   await nc.close();
 });

@@ -9,7 +9,8 @@ import { connectTest } from "./helpers.ts";
 /** A responder that answers with the reply subject it saw and the `X` header it got. */
 function replyInspector(nc: NatsConnection, subj: string) {
   return nc.subscribe(subj, {
-    callback: (_e, m) => m.respond(JSON.stringify({ reply: m.reply, x: m.headers?.get("X") ?? null })),
+    callback: (_e, m) =>
+      m.respond(JSON.stringify({ reply: m.reply, x: m.headers?.get("X") ?? null })),
   });
 }
 
@@ -74,7 +75,10 @@ Deno.test("request options: reply without noMux is INVALID_OPTION", async () => 
   const nc = await connectTest();
   const q = createInbox("q");
   replyInspector(nc, q);
-  await assertRejects(() => nc.request(q, Empty, { reply: createInbox(), timeout: 1000 }), ErrorCode.InvalidOption);
+  await assertRejects(
+    () => nc.request(q, Empty, { reply: createInbox(), timeout: 1000 }),
+    ErrorCode.InvalidOption,
+  );
   await nc.close();
 });
 

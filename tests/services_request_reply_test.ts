@@ -51,7 +51,10 @@ Deno.test("services: the README's time and admin services, stopped by admin.stop
   const t0 = Date.now();
   const r1 = await client.request(`${p}.time`, Empty, { timeout: 1000 });
   const when = Date.parse(sc.decode(r1.data));
-  assert(Math.abs(when - t0) < 60_000, `the time reply is a current ISO date: ${sc.decode(r1.data)}`);
+  assert(
+    Math.abs(when - t0) < 60_000,
+    `the time reply is a current ISO date: ${sc.decode(r1.data)}`,
+  );
   client.publish(`${p}.time`); // no reply subject: respond() returns false
   const r2 = await client.request(`${p}.time`);
   assertMatch(sc.decode(r2.data), /^\d{4}-\d\d-\d\dT/);
@@ -82,11 +85,16 @@ Deno.test("services: 200 concurrent requests each get their own reply", async ()
     },
   });
   const replies = await within(
-    Promise.all(Array.from({ length: 200 }, (_, i) => nc.request(subj, sc.encode(`${i}`), { timeout: 5000 }))),
+    Promise.all(
+      Array.from({ length: 200 }, (_, i) => nc.request(subj, sc.encode(`${i}`), { timeout: 5000 })),
+    ),
     10000,
     "200 requests",
   );
-  assertEquals(replies.map((m) => sc.decode(m.data)), Array.from({ length: 200 }, (_, i) => `re:${i}`));
+  assertEquals(
+    replies.map((m) => sc.decode(m.data)),
+    Array.from({ length: 200 }, (_, i) => `re:${i}`),
+  );
   assertEquals(sub.getProcessed(), 200);
   await nc.close();
 });

@@ -43,7 +43,9 @@ Deno.test("subscription options: timeout rejects the iterator with TIMEOUT when 
         // nothing arrives
       }
       return "ended without error";
-    })().catch((err: NatsError) => err.code === ErrorCode.Timeout ? "sub timed out!" : `other: ${err.code}`),
+    })().catch((err: NatsError) =>
+      err.code === ErrorCode.Timeout ? "sub timed out!" : `other: ${err.code}`
+    ),
     3000,
     "timeout subscription",
   );
@@ -104,9 +106,15 @@ Deno.test("subscription options: queue on one connection splits messages between
   nc.publish(`${subj}.end`);
   await take(end, 1);
   assertEquals(a.getReceived() + b.getReceived(), N);
-  assert(a.getReceived() > 0 && b.getReceived() > 0, `both got some: ${a.getReceived()}/${b.getReceived()}`);
+  assert(
+    a.getReceived() > 0 && b.getReceived() > 0,
+    `both got some: ${a.getReceived()}/${b.getReceived()}`,
+  );
   const all = [...await take(a, a.getReceived()), ...await take(b, b.getReceived())];
-  assertEquals(all.map((m) => Number(m.string())).sort((x, y) => x - y), Array.from({ length: N }, (_, i) => i));
+  assertEquals(
+    all.map((m) => Number(m.string())).sort((x, y) => x - y),
+    Array.from({ length: N }, (_, i) => i),
+  );
   await nc.close();
 });
 

@@ -16,6 +16,9 @@ class FakeHost implements SubscriptionHost {
   isClosed() {
     return this.closed;
   }
+  publish(subject: string) {
+    this.calls.push(`pub ${subject}`);
+  }
 }
 
 const m = (n: number) => ({ subject: `s.${n}`, data: new Uint8Array([n]) }) as unknown as Msg;
@@ -151,4 +154,59 @@ Deno.test("subscription - closed resolves at once when nothing is queued", async
   const { s } = sub();
   s.unsubscribe();
   await s.closed;
+});
+
+/** A batch like the engine's: MSG records for (sid, subject, payload) over one arena. */
+function batch(msgs: [number, string, string][]) {
+  const te = new TextEncoder();
+  const parts = msgs.map(([, s, d]) => [te.encode(s), te.encode(d)]);
+  const arena = new Uint8Array(parts.reduce((n, [s, d]) => n + s.length + d.length, 0));
+  const records = new Uint32Array(msgs.length * 8);
+  let off = 0;
+  msgs.forEach(([sid], k) => {
+    const [s, d] = parts[k];
+    arena.set(s, off);
+    arena.set(d, off + s.length);
+    records.set([1, sid, off, s.length, 0, 0, d.length, 0], k * 8);
+    off += s.length + d.length;
+  });
+  return { records, arena };
+}
+
+Deno.test("subscription - batch records queue as runs and become messages when yielded", async () => {
+  const { s } = sub();
+  const other = sub().s;
+  const b1 = batch([[3, "a.1", "x"], [3, "a.2", "y"], [9, "o.1", "z"], [3, "a.3", "w"]]);
+  for (let i = 0; i < b1.records.length; i += 8) {
+    (b1.records[i + 1] === 3 ? s : other).deliverRecord(b1.records, b1.arena, i);
+  }
+  s.push({ subject: "pushed", data: new Uint8Array() } as unknown as Msg);
+  const b2 = batch([[3, "b.1", "v"]]);
+  s.deliverRecord(b2.records, b2.arena, 0);
+  assertEquals(s.getPending(), 5);
+  assertEquals(s.getReceived(), 5);
+  s.ended();
+  const got: string[] = [];
+  for await (const m of s) {
+    got.push(`${m.subject}:${m.sid}:${m.string?.() ?? ""}`);
+    assertEquals(s.getPending(), 5 - got.length + 1);
+  }
+  assertEquals(got, ["a.1:3:x", "a.2:3:y", "a.3:3:w", "pushed:undefined:", "b.1:3:v"]);
+  assertEquals(other.getPending(), 1);
+});
+
+Deno.test("subscription - a waiting iterator gets a record at once; callbacks get records too", async () => {
+  const { host, s } = sub();
+  const first = s[Symbol.asyncIterator]().next();
+  const b = batch([[3, "a", "1"]]);
+  s.deliverRecord(b.records, b.arena, 0);
+  const r = await first;
+  assertEquals(r.value.subject, "a");
+  assert(!r.value.respond("pong")); // no reply subject
+  assertEquals(host.calls, []);
+  const seen: string[] = [];
+  const { s: cs } = sub({ callback: (_e: NatsError | null, m: Msg) => seen.push(m.subject) });
+  cs.deliverRecord(b.records, b.arena, 0);
+  assertEquals(seen, ["a"]);
+  assertEquals(cs.getProcessed(), 1);
 });
