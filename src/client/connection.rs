@@ -74,6 +74,8 @@ pub struct Connection {
     pub(super) opts: Options,
     pub(super) entropy: Box<dyn Entropy>,
     pub(super) auth: Option<Box<dyn Authenticator>>,
+    /// Replaces the reconnect delay formula when set (nats.deno `reconnectDelayHandler`).
+    pub(super) delay_handler: Option<Box<dyn FnMut() -> u64>>,
     pub(super) phase: Phase,
     pub(super) pool: Pool,
     /// `host:port` of the server of the current (or last) transport.
@@ -117,6 +119,7 @@ impl Connection {
             opts: options,
             entropy,
             auth,
+            delay_handler: None,
             phase: Phase::Idle,
             pool,
             server: String::new(),
@@ -140,6 +143,12 @@ impl Connection {
             next_flush_id: 0,
             transport_gen: 0,
         }
+    }
+
+    /// Lets the application decide the pause before each redial, ms, instead of
+    /// `reconnect_time_wait` + jitter.
+    pub fn set_reconnect_delay_handler(&mut self, handler: Box<dyn FnMut() -> u64>) {
+        self.delay_handler = Some(handler);
     }
 
     /// Begins connecting (the first `Dial`).

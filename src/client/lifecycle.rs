@@ -31,7 +31,10 @@ impl Connection {
         }
         let jitter =
             if self.opts.tls_required { self.opts.reconnect_jitter_tls } else { self.opts.reconnect_jitter };
-        let delay = reconnect_delay(self.opts.reconnect_time_wait, jitter, self.entropy.as_mut());
+        let delay = match self.delay_handler.as_mut() {
+            Some(handler) => handler(),
+            None => reconnect_delay(self.opts.reconnect_time_wait, jitter, self.entropy.as_mut()),
+        };
         let Some(server) = self.pool.select_next() else { return };
         // A redial of the same server is at least `MIN_REDIAL_GAP_MS` after its last dial even
         // with a zero delay: a driver may report a refused socket synchronously from inside

@@ -168,7 +168,15 @@ impl WasmConnection {
     ) -> Result<WasmConnection, JsValue> {
         let options = options_from_js(&opts)?;
         let auth = authenticator.map(|f| Box::new(JsAuthenticator { f }) as Box<dyn Authenticator>);
-        let engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
+        let mut engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
+        if let Ok(handler) = get(&opts, "reconnectDelayHandler").dyn_into::<Function>() {
+            engine.set_reconnect_delay_handler(Box::new(move || {
+                // A handler that throws or returns a non-number falls back to no extra wait
+                // rather than stopping the reconnect loop.
+                let ms = handler.call0(&JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+                if ms.is_finite() && ms > 0.0 { ms as u64 } else { 0 }
+            }));
+        }
         let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
         Ok(WasmConnection { driver, subjects: Vec::new(), staging: vec![0; STAGING_BYTES] })
     }

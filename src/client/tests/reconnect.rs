@@ -77,6 +77,30 @@ fn reconnect_delay_is_wait_plus_jitter_within_bounds() {
 }
 
 #[test]
+fn delay_handler_replaces_wait_and_jitter() {
+    let mut o = opts(&[A]);
+    o.reconnect_time_wait = 60_000;
+    o.reconnect_jitter = 60_000;
+    o.max_reconnect_attempts = -1;
+    let mut h = H::connected(o);
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    let seen = calls.clone();
+    h.c.set_reconnect_delay_handler(Box::new(move || {
+        seen.set(seen.get() + 1);
+        250
+    }));
+    h.advance(10_000);
+    h.server_closed(true, "bye");
+    assert_eq!(h.take_cmds(), vec![dial("ws://a:1/")]);
+    h.server_closed(false, "refused");
+    h.advance(249);
+    assert!(h.cmds.is_empty(), "the handler's 250 ms, not the 60 s wait");
+    h.advance(1);
+    assert_eq!(h.take_cmds(), vec![dial("ws://a:1/")]);
+    assert!(calls.get() >= 2);
+}
+
+#[test]
 fn tls_required_uses_the_tls_jitter() {
     let mut o = opts(&["wss://a:1"]);
     o.tls_required = true;
