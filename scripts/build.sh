@@ -15,7 +15,7 @@ wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-
   --enable-sign-ext --enable-mutable-globals js/wasm/nats_wasm_bg.wasm -o js/wasm/nats_wasm_bg.wasm
 
 rm -rf dist && mkdir -p dist
-esbuild js/mod.ts --bundle --format=esm --target=es2022 --log-level=warning \
+esbuild js/mod.ts --bundle --minify --format=esm --target=es2022 --log-level=warning \
   --banner:js='/* @ts-self-types="./mod.d.ts" */' --outfile=dist/mod.js
 cp js/wasm/nats_wasm_bg.wasm dist/nats_wasm_bg.wasm
 tsc -p pkg-template/tsconfig.types.json

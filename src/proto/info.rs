@@ -1,11 +1,13 @@
 //! The JSON carried by INFO (server to client) and CONNECT (client to server).
-//! Unknown INFO fields are kept in `extra` so the shim can show `nc.info` whole.
+//! The shim shows `nc.info` from the INFO text itself (JSON.parse), so this struct names only the
+//! fields Rust code reads; unknown fields are skipped. Not keeping a generic JSON map here saves
+//! the wasm module the size of serde_json's `Value` machinery.
 //! Must not: decide anything from the fields (the connection does), or fail on unknown fields.
 
 use serde::{Deserialize, Serialize};
 
 /// The server's INFO. Every field but `server_id` is optional on the wire.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct ServerInfo {
     #[serde(default)]
     pub server_id: String,
@@ -26,16 +28,30 @@ pub struct ServerInfo {
     pub max_payload: u64,
     #[serde(default)]
     pub client_id: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub auth_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub nonce: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub connect_urls: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ldm: Option<bool>,
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub go: String,
+    #[serde(default)]
+    pub git_commit: Option<String>,
+    #[serde(default)]
+    pub cluster: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub client_ip: Option<String>,
+    #[serde(default)]
+    pub jetstream: Option<bool>,
+    #[serde(default)]
+    pub tls_required: Option<bool>,
+    #[serde(default)]
+    pub tls_available: Option<bool>,
 }
 
 impl ServerInfo {
@@ -103,32 +119,10 @@ mod tests {
             Some(&["10.0.0.1:4222".to_owned(), "10.0.0.2:4222".to_owned()][..])
         );
         assert_eq!(info.ldm, Some(false));
-        // Everything the struct does not name is kept, untouched, for `nc.info`.
-        let extra: Vec<&str> = info.extra.keys().map(String::as_str).collect();
-        assert_eq!(
-            extra,
-            [
-                "client_ip",
-                "cluster",
-                "domain",
-                "git_commit",
-                "go",
-                "jetstream",
-                "tls_available",
-                "ws_connect_urls",
-                "xkey"
-            ]
-        );
-        assert_eq!(info.extra["jetstream"], serde_json::Value::Bool(true));
-        assert_eq!(info.extra["ws_connect_urls"][0], "10.0.0.1:8080");
-    }
-
-    #[test]
-    fn reserialising_keeps_every_field() {
-        let info = ServerInfo::parse(INFO_2_15.as_bytes()).unwrap();
-        let again: serde_json::Value = serde_json::to_value(&info).unwrap();
-        let original: serde_json::Value = serde_json::from_str(INFO_2_15).unwrap();
-        assert_eq!(again, original);
+        assert_eq!(info.jetstream, Some(true));
+        assert_eq!(info.tls_available, Some(true));
+        assert!(info.go.starts_with("go"));
+        assert!(info.client_ip.is_some() && info.cluster.is_some() && info.git_commit.is_some());
     }
 
     #[test]
@@ -139,7 +133,7 @@ mod tests {
         assert_eq!(info.max_payload, 0);
         assert_eq!(info.nonce, None);
         assert_eq!(info.connect_urls, None);
-        assert!(info.extra.is_empty());
+        assert_eq!(info.jetstream, None);
     }
 
     #[test]
