@@ -7,7 +7,7 @@ const nc = await connect({ servers: Deno.env.get("NATS_URL") ?? "ws://127.0.0.1:
 
 let viaCallback = 0;
 nc.subscribe("tick", { callback: (_err, _msg) => viaCallback++ });
-const iter = nc.subscribe("tick", { max: 1000 });
+const iter = nc.subscribe("tick");
 
 for (let i = 0; i < 1000; i++) nc.publish("tick");
 await nc.flush();
@@ -16,7 +16,9 @@ console.log(
 );
 
 let viaIterator = 0;
-for await (const _m of iter) viaIterator++;
+for await (const _m of iter) {
+  if (++viaIterator === 1000) break;
+}
 console.log(`the iterator processed ${viaIterator}`);
 
 await nc.close();
