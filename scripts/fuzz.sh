@@ -26,6 +26,8 @@ targets=$(cargo fuzz list --fuzz-dir fuzz) || exit 2
 log_dir="fuzz/target/fuzz-logs"
 mkdir -p "$log_dir"
 failed=0
+targets_passed=0
+targets_failed=0
 
 for target in $targets; do
     log="$log_dir/$target.log"
@@ -48,8 +50,13 @@ for target in $targets; do
         failed=1
         [ "$crash" = no ] && crash="no crash found, but the run failed (status $status)"
         tail -n 30 "$log" >&2
+        targets_failed=$((targets_failed + 1))
+    else
+        targets_passed=$((targets_passed + 1))
     fi
     echo "$target: executions=${runs:-unknown} crash=$crash"
 done
+# One test per target, in the plain form scripts/test-all.sh totals.
+echo "fuzz: $targets_passed passed, $targets_failed failed"
 
 exit "$failed"

@@ -46,7 +46,7 @@ suite() {
 
 browser_rust() {
   scripts/nats-server.sh start default || return 1
-  cargo test --quiet --target wasm32-unknown-unknown --test browser_rust
+  cargo test --target wasm32-unknown-unknown --test browser_rust
 }
 
 suite "lint" scripts/lint.sh
