@@ -4,86 +4,69 @@
 
 use std::fmt;
 
-/// The nats.deno v1 `ErrorCode` values this client raises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    ApiError,
-    BadAuthentication,
-    BadCreds,
-    BadHeader,
-    BadJson,
-    BadPayload,
-    BadSubject,
-    Cancelled,
-    ConnectionClosed,
-    ConnectionDraining,
-    ConnectionRefused,
-    ConnectionTimeout,
-    Disconnect,
-    InvalidOption,
-    InvalidPayload,
-    MaxPayloadExceeded,
-    NoResponders,
-    NotFunction,
-    RequestError,
-    ServerOptionNotAvailable,
-    SubClosed,
-    SubDraining,
-    Timeout,
-    Tls,
-    Unknown,
-    WssRequired,
-    AuthorizationViolation,
-    AuthenticationExpired,
-    ProtocolError,
-    PermissionsViolation,
-    AuthenticationTimeout,
-    AccountExpired,
+/// Declares `ErrorCode` from one table of `Variant => "nats.deno value"` rows, so the enum, its
+/// string values and the reverse lookup cannot drift apart.
+macro_rules! error_codes {
+    ($($variant:ident => $value:literal,)*) => {
+        /// The nats.deno v1 `ErrorCode` values this client raises.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, for reverse lookups.
+            const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The string value of the matching nats.deno `ErrorCode` member.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $value,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    ApiError => "BAD API",
+    BadAuthentication => "BAD_AUTHENTICATION",
+    BadCreds => "BAD_CREDS",
+    BadHeader => "BAD_HEADER",
+    BadJson => "BAD_JSON",
+    BadPayload => "BAD_PAYLOAD",
+    BadSubject => "BAD_SUBJECT",
+    Cancelled => "CANCELLED",
+    ConnectionClosed => "CONNECTION_CLOSED",
+    ConnectionDraining => "CONNECTION_DRAINING",
+    ConnectionRefused => "CONNECTION_REFUSED",
+    ConnectionTimeout => "CONNECTION_TIMEOUT",
+    Disconnect => "DISCONNECT",
+    InvalidOption => "INVALID_OPTION",
+    InvalidPayload => "INVALID_PAYLOAD",
+    MaxPayloadExceeded => "MAX_PAYLOAD_EXCEEDED",
+    NoResponders => "503",
+    NotFunction => "NOT_FUNC",
+    RequestError => "REQUEST_ERROR",
+    ServerOptionNotAvailable => "SERVER_OPT_NA",
+    SubClosed => "SUB_CLOSED",
+    SubDraining => "SUB_DRAINING",
+    Timeout => "TIMEOUT",
+    Tls => "TLS",
+    Unknown => "UNKNOWN_ERROR",
+    WssRequired => "WSS_REQUIRED",
+    AuthorizationViolation => "AUTHORIZATION_VIOLATION",
+    AuthenticationExpired => "AUTHENTICATION_EXPIRED",
+    ProtocolError => "NATS_PROTOCOL_ERR",
+    PermissionsViolation => "PERMISSIONS_VIOLATION",
+    AuthenticationTimeout => "AUTHENTICATION_TIMEOUT",
+    AccountExpired => "ACCOUNT_EXPIRED",
 }
 
 impl ErrorCode {
-    /// The string value of the matching nats.deno `ErrorCode` member.
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            ApiError => "BAD API",
-            BadAuthentication => "BAD_AUTHENTICATION",
-            BadCreds => "BAD_CREDS",
-            BadHeader => "BAD_HEADER",
-            BadJson => "BAD_JSON",
-            BadPayload => "BAD_PAYLOAD",
-            BadSubject => "BAD_SUBJECT",
-            Cancelled => "CANCELLED",
-            ConnectionClosed => "CONNECTION_CLOSED",
-            ConnectionDraining => "CONNECTION_DRAINING",
-            ConnectionRefused => "CONNECTION_REFUSED",
-            ConnectionTimeout => "CONNECTION_TIMEOUT",
-            Disconnect => "DISCONNECT",
-            InvalidOption => "INVALID_OPTION",
-            InvalidPayload => "INVALID_PAYLOAD",
-            MaxPayloadExceeded => "MAX_PAYLOAD_EXCEEDED",
-            NoResponders => "503",
-            NotFunction => "NOT_FUNC",
-            RequestError => "REQUEST_ERROR",
-            ServerOptionNotAvailable => "SERVER_OPT_NA",
-            SubClosed => "SUB_CLOSED",
-            SubDraining => "SUB_DRAINING",
-            Timeout => "TIMEOUT",
-            Tls => "TLS",
-            Unknown => "UNKNOWN_ERROR",
-            WssRequired => "WSS_REQUIRED",
-            AuthorizationViolation => "AUTHORIZATION_VIOLATION",
-            AuthenticationExpired => "AUTHENTICATION_EXPIRED",
-            ProtocolError => "NATS_PROTOCOL_ERR",
-            PermissionsViolation => "PERMISSIONS_VIOLATION",
-            AuthenticationTimeout => "AUTHENTICATION_TIMEOUT",
-            AccountExpired => "ACCOUNT_EXPIRED",
-        }
-    }
-
-    /// The code whose `as_str` is `s` (the first one, for values shared by several members).
+    /// The code whose `as_str` is `s`.
     pub fn parse(s: &str) -> Option<ErrorCode> {
-        ALL_CODES.iter().copied().find(|c| c.as_str() == s)
+        ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s)
     }
 
     /// True for the codes that count towards the "two auth errors in a row" abort rule.
@@ -94,45 +77,6 @@ impl ErrorCode {
         )
     }
 }
-
-/// Every code, for reverse lookups.
-const ALL_CODES: [ErrorCode; 32] = {
-    use ErrorCode::*;
-    [
-        ApiError,
-        BadAuthentication,
-        BadCreds,
-        BadHeader,
-        BadJson,
-        BadPayload,
-        BadSubject,
-        Cancelled,
-        ConnectionClosed,
-        ConnectionDraining,
-        ConnectionRefused,
-        ConnectionTimeout,
-        Disconnect,
-        InvalidOption,
-        InvalidPayload,
-        MaxPayloadExceeded,
-        NoResponders,
-        NotFunction,
-        RequestError,
-        ServerOptionNotAvailable,
-        SubClosed,
-        SubDraining,
-        Timeout,
-        Tls,
-        Unknown,
-        WssRequired,
-        AuthorizationViolation,
-        AuthenticationExpired,
-        ProtocolError,
-        PermissionsViolation,
-        AuthenticationTimeout,
-        AccountExpired,
-    ]
-};
 
 /// An error with its nats.deno code and a human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +109,7 @@ mod tests {
         assert_eq!(ErrorCode::ApiError.as_str(), "BAD API");
         assert_eq!(ErrorCode::ProtocolError.as_str(), "NATS_PROTOCOL_ERR");
         assert!(ErrorCode::AccountExpired.is_auth_error());
-        for code in ALL_CODES {
+        for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
         }
         assert_eq!(ErrorCode::parse("nope"), None);
