@@ -539,11 +539,7 @@ export class NatsConnectionImpl implements NatsConnection {
     } else {
       throw NatsError.errorForCode(ErrorCode.BadPayload);
     }
-    try {
-      wc.publishStaged(h, len);
-    } catch (err) {
-      throw toNatsError(err);
-    }
+    if (wc.publishStaged(h, len) !== 0) throw toNatsError(wc.takeError());
     return true;
   }
 

@@ -6,6 +6,8 @@
 //! Must not: hold protocol state (that is the engine's) or call user code while the driver is
 //! borrowed (the driver's sink runs user callbacks after releasing it).
 
+use std::cell::RefCell;
+
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -141,9 +143,11 @@ pub struct WasmConnection {
     driver: SharedDriver,
     /// Subjects registered by `subjectHandle`, indexed by handle: the publish fast path passes
     /// an integer instead of re-encoding the subject string on every call.
-    subjects: Vec<String>,
+    subjects: RefCell<Vec<String>>,
     /// Payload bytes written by JS through the `stagingBuffer` view, read by `publishStaged`.
     staging: Vec<u8>,
+    /// The error of the last failed `publishStaged`, for `takeError`.
+    staged_error: RefCell<Option<NatsError>>,
 }
 
 /// Size of the publish staging buffer, bytes: payloads up to this size take the fast path
@@ -178,7 +182,12 @@ impl WasmConnection {
             }));
         }
         let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
-        Ok(WasmConnection { driver, subjects: Vec::new(), staging: vec![0; STAGING_BYTES] })
+        Ok(WasmConnection {
+            driver,
+            subjects: RefCell::new(Vec::new()),
+            staging: vec![0; STAGING_BYTES],
+            staged_error: RefCell::new(None),
+        })
     }
 
     pub fn start(&self) {
@@ -202,37 +211,54 @@ impl WasmConnection {
     /// full (the shim then calls `clearSubjects` and registers again). Validation happens at
     /// publish time, so a bad subject still fails with `BAD_SUBJECT` where it is used.
     #[wasm_bindgen(js_name = subjectHandle)]
-    pub fn subject_handle(&mut self, subject: String) -> i32 {
-        if self.subjects.len() >= MAX_SUBJECT_HANDLES {
+    pub fn subject_handle(&self, subject: String) -> i32 {
+        let mut subjects = self.subjects.borrow_mut();
+        if subjects.len() >= MAX_SUBJECT_HANDLES {
             return -1;
         }
-        self.subjects.push(subject);
-        (self.subjects.len() - 1) as i32
+        subjects.push(subject);
+        (subjects.len() - 1) as i32
     }
 
     #[wasm_bindgen(js_name = clearSubjects)]
-    pub fn clear_subjects(&mut self) {
-        self.subjects.clear();
+    pub fn clear_subjects(&self) {
+        self.subjects.borrow_mut().clear();
     }
 
     /// A view of the staging buffer (64 KiB). It is detached (length 0) whenever wasm memory
     /// grows; the shim then asks again. Never handed to user code.
     #[wasm_bindgen(js_name = stagingBuffer)]
-    pub fn staging_buffer(&mut self) -> Uint8Array {
+    pub fn staging_buffer(&self) -> Uint8Array {
         // SAFETY: the view aliases `self.staging`, which lives as long as this connection and is
         // never reallocated; JS only writes into it before calling `publishStaged`, and a view
         // made stale by memory growth becomes detached rather than dangling.
         unsafe { Uint8Array::view(&self.staging) }
     }
 
-    /// Publishes the first `len` staged bytes to the subject registered as `handle`.
+    /// Publishes the first `len` staged bytes to the subject registered as `handle`. Returns 0,
+    /// or 1 when it failed and `takeError` holds the error: a plain number keeps the hot path
+    /// free of the array wasm-bindgen allocates for every `Result` it returns.
     #[wasm_bindgen(js_name = publishStaged)]
-    pub fn publish_staged(&self, handle: u32, len: usize) -> Result<(), JsValue> {
-        let (Some(subject), Some(payload)) = (self.subjects.get(handle as usize), self.staging.get(..len))
-        else {
-            return Err(js_error(NatsError::new(ErrorCode::ApiError, "unknown subject handle or length")));
+    pub fn publish_staged(&self, handle: u32, len: usize) -> u32 {
+        let subjects = self.subjects.borrow();
+        let result = match (subjects.get(handle as usize), self.staging.get(..len)) {
+            (Some(subject), Some(payload)) => Driver::publish(&self.driver, subject, payload),
+            _ => Err(NatsError::new(ErrorCode::ApiError, "unknown subject handle or length")),
         };
-        Driver::publish(&self.driver, subject, payload).map_err(js_error)
+        match result {
+            Ok(()) => 0,
+            Err(e) => {
+                *self.staged_error.borrow_mut() = Some(e);
+                1
+            }
+        }
+    }
+
+    /// The error of the last failed `publishStaged` as a JS `Error` with `code`.
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&self) -> JsValue {
+        let e = self.staged_error.borrow_mut().take();
+        js_error(e.unwrap_or_else(|| NatsError::new(ErrorCode::Unknown, "no error recorded")))
     }
 
     pub fn subscribe(

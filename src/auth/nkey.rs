@@ -1,0 +1,360 @@
+//! NKeys: decoding and checking seeds (`S…`) and public keys (`U…`, `A…`, `O…`, `N…`, `C…`),
+//! signing and verifying with the Ed25519 key they hold, encoding new seeds from caller-supplied
+//! random bytes, and the nonce signature of the CONNECT handshake (api-contract §3).
+//!
+//! Roles and error kinds follow nkeys.js (the reference clients' library): the five public roles
+//! of its `Prefix`, and one [`NkeyErrorKind`] per `NKeysErrorCode` text, so the JS `nkeys`
+//! namespace can rethrow the same codes. Each error also carries a sentence saying what exactly is
+//! wrong with the input (length, alphabet, checksum, role).
+//!
+//! Must not: panic on any bytes, or keep key material: a seed is decoded per call and dropped.
+
+use data_encoding::{BASE32_NOPAD, BASE64};
+use nkeys::KeyPair;
+use nkeys::KeyPairType;
+use nkeys::error::ErrorKind;
+
+use crate::error::{ErrorCode, NatsError};
+
+/// Characters in an encoded seed: base32 of 2 prefix bytes + 32 key bytes + 2 CRC bytes.
+pub const SEED_CHARS: usize = 58;
+/// Characters in an encoded public key: base32 of 1 prefix byte + 32 key bytes + 2 CRC bytes.
+pub const PUBLIC_CHARS: usize = 56;
+/// Bytes of an Ed25519 signature.
+pub const SIGNATURE_BYTES: usize = 64;
+/// Prefix byte of an encoded seed (base32 `S`).
+const PREFIX_SEED: u8 = 18 << 3;
+/// Prefix byte of an encoded private key (base32 `P`).
+const PREFIX_PRIVATE: u8 = 15 << 3;
+
+/// The role a key has, encoded in its prefix byte (nkeys.js `Prefix`, the public ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Operator,
+    Server,
+    Cluster,
+    Account,
+    User,
+}
+
+impl Role {
+    /// The role of a public-key prefix byte; `None` for any other byte.
+    pub fn from_prefix(byte: u8) -> Option<Role> {
+        Some(match byte {
+            b if b == 14 << 3 => Role::Operator,
+            b if b == 13 << 3 => Role::Server,
+            b if b == 2 << 3 => Role::Cluster,
+            0 => Role::Account,
+            b if b == 20 << 3 => Role::User,
+            _ => return None,
+        })
+    }
+
+    /// The prefix byte (the first base32 character of a public key: O, N, C, A, U).
+    pub fn prefix(self) -> u8 {
+        match self {
+            Role::Operator => 14 << 3,
+            Role::Server => 13 << 3,
+            Role::Cluster => 2 << 3,
+            Role::Account => 0,
+            Role::User => 20 << 3,
+        }
+    }
+
+    fn kind(self) -> KeyPairType {
+        match self {
+            Role::Operator => KeyPairType::Operator,
+            Role::Server => KeyPairType::Server,
+            Role::Cluster => KeyPairType::Cluster,
+            Role::Account => KeyPairType::Account,
+            Role::User => KeyPairType::User,
+        }
+    }
+}
+
+/// What went wrong, as nkeys.js names it (`NKeysErrorCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NkeyErrorKind {
+    InvalidPrefixByte,
+    InvalidPublicKey,
+    InvalidSeedLen,
+    InvalidSeed,
+    InvalidEncoding,
+    InvalidChecksum,
+}
+
+impl NkeyErrorKind {
+    /// The nkeys.js `NKeysErrorCode` text.
+    pub fn code(self) -> &'static str {
+        match self {
+            NkeyErrorKind::InvalidPrefixByte => "nkeys: invalid prefix byte",
+            NkeyErrorKind::InvalidPublicKey => "nkeys: invalid public key",
+            NkeyErrorKind::InvalidSeedLen => "nkeys: invalid seed length",
+            NkeyErrorKind::InvalidSeed => "nkeys: invalid seed",
+            NkeyErrorKind::InvalidEncoding => "nkeys: invalid encoded key",
+            NkeyErrorKind::InvalidChecksum => "nkeys: invalid checksum",
+        }
+    }
+}
+
+/// A key that cannot be used, with the reason in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NkeyError {
+    pub kind: NkeyErrorKind,
+    pub detail: String,
+}
+
+impl NkeyError {
+    fn new(kind: NkeyErrorKind, detail: impl Into<String>) -> Self {
+        NkeyError { kind, detail: detail.into() }
+    }
+}
+
+impl std::fmt::Display for NkeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.detail, self.kind.code())
+    }
+}
+
+/// A bad seed or key given as a credential is `BAD_CREDS`.
+impl From<NkeyError> for NatsError {
+    fn from(e: NkeyError) -> NatsError {
+        NatsError::new(ErrorCode::BadCreds, e.to_string())
+    }
+}
+
+/// The text of a key: ASCII whitespace around it is ignored (creds files, copy and paste), the
+/// rest must be base32 (A-Z, 2-7). `what` names the key in messages.
+fn base32_text<'a>(text: &'a [u8], what: &str) -> Result<&'a str, NkeyError> {
+    let text = text.trim_ascii();
+    if text.is_empty() {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is empty")));
+    }
+    if let Some(i) = text.iter().position(|b| !matches!(b, b'A'..=b'Z' | b'2'..=b'7')) {
+        return Err(NkeyError::new(
+            NkeyErrorKind::InvalidEncoding,
+            format!("the {what} has a character outside base32 (A-Z, 2-7) at position {i}"),
+        ));
+    }
+    // Only ASCII bytes are left, so this cannot fail; an error here would still not panic.
+    std::str::from_utf8(text).map_err(|_| NkeyError::new(NkeyErrorKind::InvalidEncoding, "not text"))
+}
+
+/// Maps an nkeys crate error on a key that already passed the length and alphabet checks.
+fn from_crate(e: &nkeys::error::Error, what: &str) -> NkeyError {
+    match e.kind() {
+        ErrorKind::ChecksumFailure => NkeyError::new(
+            NkeyErrorKind::InvalidChecksum,
+            format!("the {what}'s checksum does not match its characters (mistyped or truncated?)"),
+        ),
+        ErrorKind::InvalidPrefix => {
+            NkeyError::new(NkeyErrorKind::InvalidPrefixByte, format!("the {what} has an unknown prefix"))
+        }
+        _ => NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is not a valid nkey: {e}")),
+    }
+}
+
+/// A decoded seed: its role and the key pair it holds.
+pub struct Seed {
+    pub role: Role,
+    pub key_pair: KeyPair,
+}
+
+/// Decodes a seed (`SU…`, `SA…`, `SO…`, …) given as the bytes of its text.
+pub fn decode_seed(text: &[u8]) -> Result<Seed, NkeyError> {
+    let s = base32_text(text, "nkey seed")?;
+    if s.len() != SEED_CHARS {
+        if s.len() == PUBLIC_CHARS && !s.starts_with('S') {
+            return Err(NkeyError::new(
+                NkeyErrorKind::InvalidSeed,
+                "this is a public key, not a seed (a seed starts with S and has 58 characters)",
+            ));
+        }
+        return Err(NkeyError::new(
+            NkeyErrorKind::InvalidSeedLen,
+            format!("an nkey seed has {SEED_CHARS} characters, this one has {}", s.len()),
+        ));
+    }
+    if !s.starts_with('S') {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidSeed, "an nkey seed starts with S"));
+    }
+    let (role_byte, raw) = nkeys::decode_seed(s).map_err(|e| from_crate(&e, "nkey seed"))?;
+    let role = Role::from_prefix(role_byte).ok_or_else(|| {
+        NkeyError::new(
+            NkeyErrorKind::InvalidPrefixByte,
+            "the seed's role is not operator, account, user, server or cluster",
+        )
+    })?;
+    let key_pair = KeyPair::new_from_raw(role.kind(), raw)
+        .map_err(|e| from_crate(&e, "nkey seed"))?;
+    Ok(Seed { role, key_pair })
+}
+
+/// Decodes a public key (`U…`, `A…`, `O…`, `N…`, `C…`): its role and the key pair that can verify.
+pub fn decode_public(text: &[u8]) -> Result<(Role, KeyPair), NkeyError> {
+    let s = base32_text(text, "public key")?;
+    if s.len() != PUBLIC_CHARS {
+        return Err(NkeyError::new(
+            NkeyErrorKind::InvalidPublicKey,
+            format!("an nkey public key has {PUBLIC_CHARS} characters, this one has {}", s.len()),
+        ));
+    }
+    let (prefix, _) = nkeys::from_public_key(s).map_err(|e| from_crate(&e, "public key"))?;
+    let role = Role::from_prefix(prefix).ok_or_else(|| {
+        NkeyError::new(
+            NkeyErrorKind::InvalidPublicKey,
+            "the key's role is not operator, account, user, server or cluster",
+        )
+    })?;
+    let kp = KeyPair::from_public_key(s).map_err(|_| {
+        NkeyError::new(NkeyErrorKind::InvalidPublicKey, "the key is not a valid Ed25519 public key")
+    })?;
+    Ok((role, kp))
+}
+
+/// Encodes a new seed for `role` from 32 random bytes (the caller's cryptographic source).
+pub fn encode_seed(role: Role, random: [u8; 32]) -> String {
+    // `new_from_raw` accepts any 32 bytes and `seed()` is set for a pair built from them.
+    KeyPair::new_from_raw(role.kind(), random).and_then(|kp| kp.seed()).unwrap_or_default()
+}
+
+/// The encoded private key (`P…`): the 64-byte Ed25519 secret (seed then public key), as
+/// nkeys.js's `getPrivateKey()` returns it.
+pub fn private_key(seed: &Seed) -> Result<String, NkeyError> {
+    let raw = seed.key_pair.seed().ok().and_then(|s| nkeys::decode_seed(&s).ok()).map(|(_, raw)| raw);
+    let public = nkeys::from_public_key(&seed.key_pair.public_key()).ok().map(|(_, pk)| pk);
+    let (Some(raw), Some(public)) = (raw, public) else {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidSeed, "the seed cannot be re-encoded"));
+    };
+    let mut bytes = Vec::with_capacity(1 + 64 + 2);
+    bytes.push(PREFIX_PRIVATE);
+    bytes.extend_from_slice(&raw);
+    bytes.extend_from_slice(&public);
+    let crc = crc16(&bytes);
+    bytes.extend_from_slice(&crc.to_le_bytes());
+    Ok(BASE32_NOPAD.encode(&bytes))
+}
+
+/// CRC-16/XMODEM (polynomial 0x1021, initial 0), as nkeys append to every encoded key.
+fn crc16(data: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &b in data {
+        crc ^= u16::from(b) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc
+}
+
+/// Signs `data` with the seed's key: the 64-byte Ed25519 signature.
+pub fn sign(seed: &Seed, data: &[u8]) -> Vec<u8> {
+    // Signing only fails for a pair without a seed, and a decoded `Seed` always has one.
+    seed.key_pair.sign(data).unwrap_or_default()
+}
+
+/// True when `sig` is `public`'s signature of `data` (false for any other signature or length).
+pub fn verify(public: &KeyPair, data: &[u8], sig: &[u8]) -> bool {
+    sig.len() == SIGNATURE_BYTES && public.verify(data, sig).is_ok()
+}
+
+/// The CONNECT fields of an nkey login: the public key and the signature of the nonce's UTF-8
+/// bytes as standard base64 with padding, as nats.deno sends it (nats-server also accepts
+/// unpadded base64url). Without a nonce there is nothing to sign and `sig` is empty.
+pub fn sign_nonce(seed_text: &[u8], nonce: Option<&str>) -> Result<(String, String), NkeyError> {
+    let seed = decode_seed(seed_text)?;
+    let sig = nonce.map(|n| BASE64.encode(&sign(&seed, n.as_bytes()))).unwrap_or_default();
+    Ok((seed.key_pair.public_key(), sig))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A throwaway user key; the signature of "abc" was cross-checked against nkeys.js 1.0.4.
+    const SEED: &str = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
+    const PUB: &str = "UBZBNFXELOHXSZDVIPJFQ7PQPQMQ564KQH5PRN434PURFJUHRI4BMSIB";
+    const SIG_ABC: &str =
+        "EpDXy/iv+sYpB9zHONKU60uUhZSvZZKnlE0CVPq9NIXfq33qg+CoZNJpvF1v2aAqp8yUWgUeJsqw/WcjBL12DQ==";
+
+    fn kind(text: &str) -> NkeyErrorKind {
+        decode_seed(text.as_bytes()).err().expect("an error").kind
+    }
+
+    #[test]
+    fn signs_the_nonce_like_nkeys_js() {
+        let (nkey, sig) = sign_nonce(SEED.as_bytes(), Some("abc")).unwrap();
+        assert_eq!(nkey, PUB);
+        assert_eq!(sig, SIG_ABC);
+        // whitespace around the seed (a creds file line) is ignored; no nonce, no signature
+        let (nkey, sig) = sign_nonce(format!("  {SEED}\r\n").as_bytes(), None).unwrap();
+        assert_eq!((nkey.as_str(), sig.as_str()), (PUB, ""));
+    }
+
+    #[test]
+    fn verify_accepts_only_the_right_signature() {
+        let seed = decode_seed(SEED.as_bytes()).unwrap();
+        let sig = sign(&seed, b"data");
+        let (role, public) = decode_public(PUB.as_bytes()).unwrap();
+        assert_eq!(role, Role::User);
+        assert!(verify(&public, b"data", &sig));
+        assert!(!verify(&public, b"other", &sig));
+        assert!(!verify(&public, b"data", &sig[..63]));
+    }
+
+    #[test]
+    fn malformed_seeds_say_what_is_wrong() {
+        assert_eq!(kind(""), NkeyErrorKind::InvalidEncoding);
+        assert_eq!(kind("su-not-base32"), NkeyErrorKind::InvalidEncoding);
+        assert_eq!(kind(&SEED[..57]), NkeyErrorKind::InvalidSeedLen);
+        assert_eq!(kind(PUB), NkeyErrorKind::InvalidSeed);
+        // one character changed: the CRC catches it
+        let mut typo = SEED.to_string();
+        typo.replace_range(10..11, if &SEED[10..11] == "A" { "B" } else { "A" });
+        assert_eq!(kind(&typo), NkeyErrorKind::InvalidChecksum);
+        let e = decode_seed(typo.as_bytes()).err().unwrap();
+        let n: NatsError = e.into();
+        assert_eq!(n.code, ErrorCode::BadCreds);
+        assert!(n.message.contains("checksum"), "{}", n.message);
+        // 58 base32 characters that do not start with S
+        assert_eq!(kind(&format!("A{}", &SEED[1..])), NkeyErrorKind::InvalidSeed);
+    }
+
+    #[test]
+    fn encodes_seeds_for_each_role() {
+        for (role, first) in
+            [(Role::User, "SU"), (Role::Account, "SA"), (Role::Operator, "SO"), (Role::Server, "SN")]
+        {
+            let text = encode_seed(role, [7; 32]);
+            assert!(text.starts_with(first), "{text}");
+            let seed = decode_seed(text.as_bytes()).unwrap();
+            assert_eq!(seed.role, role);
+            let public = seed.key_pair.public_key();
+            assert_eq!(decode_public(public.as_bytes()).unwrap().0, role);
+        }
+    }
+
+    #[test]
+    fn private_key_is_p_prefixed_with_a_valid_crc() {
+        let seed = decode_seed(SEED.as_bytes()).unwrap();
+        let p = private_key(&seed).unwrap();
+        assert!(p.starts_with('P'), "{p}");
+        let raw = BASE32_NOPAD.decode(p.as_bytes()).unwrap();
+        assert_eq!(raw.len(), 67);
+        let crc = u16::from_le_bytes([raw[65], raw[66]]);
+        assert_eq!(crc16(&raw[..65]), crc);
+        // the secret's second half is the public key
+        let (_, pk) = nkeys::from_public_key(PUB).unwrap();
+        assert_eq!(&raw[33..65], &pk[..]);
+    }
+
+    #[test]
+    fn public_keys_are_checked() {
+        let e = |t: &str| decode_public(t.as_bytes()).err().unwrap().kind;
+        assert_eq!(e(&PUB[..55]), NkeyErrorKind::InvalidPublicKey);
+        assert_eq!(e("U!"), NkeyErrorKind::InvalidEncoding);
+        let mut typo = PUB.to_string();
+        typo.replace_range(20..21, if &PUB[20..21] == "A" { "B" } else { "A" });
+        assert_eq!(e(&typo), NkeyErrorKind::InvalidChecksum);
+    }
+}

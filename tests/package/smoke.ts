@@ -1,0 +1,26 @@
+/**
+ * Copied next to the unpacked npm package by tests/package/check.sh: imports `./mod.js` exactly as
+ * a user of the package would, and does publish/subscribe and request/reply against the default
+ * test server. Exits non-zero on any mismatch.
+ */
+import { connect, type Msg, StringCodec } from "./mod.js";
+
+const sc = StringCodec();
+const nc = await connect({ servers: "ws://127.0.0.1:14280" });
+const sub = nc.subscribe("package.smoke", { max: 3 });
+const service = nc.subscribe("package.echo", {
+  callback: (_err, m: Msg) => m.respond(sc.encode(`echo:${sc.decode(m.data)}`)),
+});
+for (let i = 0; i < 3; i++) nc.publish("package.smoke", sc.encode(`m${i}`));
+const got: string[] = [];
+for await (const m of sub) got.push(sc.decode(m.data));
+const reply = await nc.request("package.echo", sc.encode("hi"), { timeout: 2000 });
+service.unsubscribe();
+await nc.close();
+const want = "m0,m1,m2|echo:hi";
+const have = `${got.join(",")}|${sc.decode(reply.data)}`;
+if (have !== want) {
+  console.error(`expected ${want}, got ${have}`);
+  Deno.exit(1);
+}
+console.log(`package smoke: ${have}`);
