@@ -23,6 +23,8 @@ pub(super) enum PingKind {
     Handshake,
     /// The keepalive timer's PING.
     Keepalive,
+    /// A connection check's PING (`check_connection`).
+    Check,
     /// A user `flush()`, by flush id.
     Flush(u32),
     /// A subscription drain, by sid.
@@ -49,7 +51,9 @@ pub(super) struct Outbound {
 /// protocol line, CR/LF would end it). Tokens are not validated further (the server does, with
 /// `pedantic`).
 pub(super) fn check_subject(what: &str, s: &str) -> Result<(), NatsError> {
-    if s.is_empty() || s.chars().any(char::is_whitespace) {
+    // ASCII whitespace would split the protocol line (and CR/LF would inject ops); nothing else
+    // is checked, as in nats.deno: the server validates tokens when `pedantic` is set.
+    if s.is_empty() || s.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
         return Err(NatsError::new(ErrorCode::BadSubject, format!("invalid {what} '{s}'")));
     }
     Ok(())
