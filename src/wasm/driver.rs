@@ -22,6 +22,18 @@ use crate::client::{Batch, Connection, TransportCmd};
 /// coalescing small publishes (Deno leaves Nagle on, so many small frames stall 40 ms each).
 const SEND_NOW_BYTES: usize = 64 * 1024;
 
+/// Deno writes a WebSocket message of up to this many bytes with one write() and a larger one as
+/// two (frame header, then payload), on a socket with Nagle on: the payload then waits for the
+/// server's delayed ACK of the header, about 40 ms. A message this size or smaller goes out at
+/// once, and the server's replies to it carry the ACK that releases what follows.
+const SINGLE_WRITE_BYTES: usize = 1024;
+
+/// Sends between `SINGLE_WRITE_BYTES` and this size are split into `SINGLE_WRITE_BYTES` messages
+/// (measured: 100 requests in flight went from ~44 ms to ~1.6 ms p50). Larger ones are bulk
+/// transfers that fill whole TCP segments, which Nagle does not hold; splitting those only costs
+/// throughput (measured: 1 KiB publishes fell to 0.6x of nats.ws when every send was split).
+const CHUNKED_SEND_MAX_BYTES: usize = 16 * 1024;
+
 /// WebSocket close reasons are limited to 123 bytes of UTF-8 by the WebSocket API.
 const MAX_CLOSE_REASON_BYTES: usize = 123;
 
@@ -192,7 +204,14 @@ impl Driver {
         // Send errors are ignored: a dead socket is reported by its close event or found stale by
         // the ping timer.
         if let Some(sock) = self.socket.as_ref().filter(|s| s.opened) {
-            let _ = sock.ws.send_with_u8_array(self.engine.transmit());
+            let data = self.engine.transmit();
+            if data.len() > SINGLE_WRITE_BYTES && data.len() <= CHUNKED_SEND_MAX_BYTES {
+                for chunk in data.chunks(SINGLE_WRITE_BYTES) {
+                    let _ = sock.ws.send_with_u8_array(chunk);
+                }
+            } else {
+                let _ = sock.ws.send_with_u8_array(data);
+            }
         }
         self.engine.consume_transmit();
     }
