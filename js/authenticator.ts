@@ -5,13 +5,33 @@
  * (function or array) with `token` and `user`/`pass` into one function. The engine calls that
  * function once per handshake with the INFO nonce.
  *
+ * Seed decoding, nonce signing and creds parsing are the engine's (src/auth through
+ * src/wasm/auth_bindings.rs): a malformed seed or creds file throws `NatsError` `BAD_CREDS` whose
+ * message says what is wrong, which fails that connect with the same error.
+ *
  * Must not: cache credentials across handshakes (functions are re-evaluated so callers can rotate
- * them) or talk to the server.
+ * them), implement any cryptography, or talk to the server.
  */
-import { ErrorCode, NatsError } from "./errors.ts";
-import { TD, TE } from "./encoders.ts";
-import { nkeySign } from "./nkeys.ts";
+import { ErrorCode, NatsError, toNatsError } from "./errors.ts";
+import { TE } from "./encoders.ts";
+import { credsSignNonce, nkeySignNonce } from "./wasm.ts";
 import type { Auth, Authenticator, ConnectionOptions, JwtAuth, NKeyAuth } from "./types.ts";
+
+/** Runs an engine credential call, rethrowing its error as a NatsError (BAD_CREDS). */
+function engine<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw toNatsError(err);
+  }
+}
+
+/** The bytes of a seed or creds argument: nats.deno takes a Uint8Array; text is accepted too. */
+function bytesOf(v: unknown, what: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === "string") return TE.encode(v);
+  throw new NatsError(`${what} must be a Uint8Array`, ErrorCode.BadCreds);
+}
 
 /** Calls several authenticators in order and merges their results. */
 export function multiAuthenticator(authenticators: Authenticator[]): Authenticator {
@@ -61,7 +81,9 @@ export function nkeyAuthenticator(seed?: Uint8Array | (() => Uint8Array)): Authe
   return (nonce?: string): NKeyAuth => {
     const s = typeof seed === "function" ? seed() : seed;
     if (!s) return { nkey: "", sig: "" };
-    return nkeySign(s, nonce);
+    const bytes = bytesOf(s, "the nkey seed");
+    const [nkey, sig] = engine(() => nkeySignNonce(bytes, nonce));
+    return { nkey, sig };
   };
 }
 
@@ -80,24 +102,15 @@ export function jwtAuthenticator(
 
 /**
  * Parses a `.creds` file (JWT block, then seed block, each between dash lines) on every call
- * and authenticates with it. A missing block is BAD_CREDS.
+ * and authenticates with it. A missing or empty block, or a seed that does not decode, is
+ * BAD_CREDS.
  */
 export function credsAuthenticator(creds: Uint8Array | (() => Uint8Array)): Authenticator {
   const fn = typeof creds !== "function" ? () => creds : creds;
-  const parse = () => {
-    const CREDS = /\s*(?:(?:[-]{3,}[^\n]*[-]{3,}\n)(.+)(?:\n\s*[-]{3,}[^\n]*[-]{3,}\n))/ig;
-    const s = TD.decode(fn());
-    let m = CREDS.exec(s);
-    if (!m) throw NatsError.errorForCode(ErrorCode.BadCreds);
-    const jwt = m[1].trim();
-    m = CREDS.exec(s);
-    if (!m) throw NatsError.errorForCode(ErrorCode.BadCreds);
-    const seed = TE.encode(m[1].trim());
-    return { jwt, seed };
-  };
   return (nonce?: string): JwtAuth => {
-    const { jwt, seed } = parse();
-    return jwtAuthenticator(jwt, seed)(nonce) as JwtAuth;
+    const bytes = bytesOf(fn(), "the creds");
+    const [jwt, nkey, sig] = engine(() => credsSignNonce(bytes, nonce));
+    return { jwt, nkey, sig };
   };
 }
 

@@ -114,8 +114,6 @@ export class NatsConnectionImpl implements NatsConnection {
   /** Publish fast path: subject handles registered with the engine, and its staging view. */
   private handles = new Map<string, number>();
   private staging: Uint8Array | null = null;
-  /** The last error thrown by the authenticator (cleared by a successful call). */
-  private lastAuthError: NatsError | undefined = undefined;
 
   /** Creates the engine for validated options (see `connect`); nothing is dialled yet. */
   constructor(parsed: Parsed) {
@@ -125,40 +123,9 @@ export class NatsConnectionImpl implements NatsConnection {
     this.closed$ = deferred<void | Error>();
     this.wc = new WasmConnection(
       parsed.wasm,
-      parsed.auth && this.authenticate(parsed.auth),
+      parsed.auth,
       (records: Uint32Array, arena: Uint8Array) => this.batch(records, arena),
     );
-  }
-
-  /**
-   * Wraps the merged authenticator so that an error it throws (BAD_CREDS, say) is remembered:
-   * the engine reports it as BAD_AUTHENTICATION with the same message, and `authError` restores
-   * the original.
-   */
-  private authenticate(
-    fn: (nonce?: string) => Record<string, string>,
-  ): (nonce?: string) => Record<string, string> {
-    return (nonce?: string) => {
-      try {
-        const a = fn(nonce);
-        this.lastAuthError = undefined;
-        return a;
-      } catch (err) {
-        this.lastAuthError = toNatsError(err);
-        throw err;
-      }
-    };
-  }
-
-  /** The authenticator's own error for an engine BAD_AUTHENTICATION that carries its message. */
-  private authError(err: NatsError): NatsError {
-    const a = this.lastAuthError;
-    if (
-      a !== undefined && err.code === ErrorCode.BadAuthentication && a.message === err.message
-    ) {
-      return a;
-    }
-    return err;
   }
 
   /** Starts dialling; resolves once connected, rejects if the client closes first. */
@@ -277,13 +244,17 @@ export class NatsConnectionImpl implements NatsConnection {
           else d.reject(recordError(code, str(arena, off + l0, l1)));
           break;
         }
-        case K_STATUS:
+        case K_STATUS: {
+          const perm = str(arena, off + l0 + l1, l2);
+          if (perm !== "") this.publishDenied(perm);
           this.status$(
             str(arena, off, l0),
             str(arena, off + l0, l1),
-            str(arena, off + l0 + l1, l2),
+            perm,
+            str(arena, off + l0 + l1 + l2, records[i + 6]),
           );
           break;
+        }
         case K_INFO:
           try {
             this._info = JSON.parse(str(arena, off, l0));
@@ -302,7 +273,7 @@ export class NatsConnectionImpl implements NatsConnection {
         case K_CLOSED: {
           const code = str(arena, off, l0);
           this.closedByEngine(
-            code === "" ? undefined : this.authError(recordError(code, str(arena, off + l0, l1))),
+            code === "" ? undefined : recordError(code, str(arena, off + l0, l1)),
           );
           break;
         }
@@ -341,7 +312,41 @@ export class NatsConnectionImpl implements NatsConnection {
     }
   }
 
-  private status$(type: string, data: string, perm: string): void {
+  /**
+   * Dispatches a status event to every `status()` iterator. `detail` (what happened, in words)
+   * becomes `Status.error`: with the event's code for `error`, DISCONNECT otherwise.
+   */
+  /**
+   * A publish permission violation also ends the noMux requests (their reply subscriptions, which
+   * only the shim knows) that published to the denied subject, as nats.deno does; mux requests
+   * are ended by the engine.
+   */
+  private publishDenied(permJson: string): void {
+    let subject = "";
+    try {
+      const ctx = JSON.parse(permJson) as { operation?: string; subject?: string };
+      if (ctx.operation !== "publish" || typeof ctx.subject !== "string") return;
+      subject = ctx.subject;
+    } catch {
+      return;
+    }
+    for (const [sid, sub] of this.subs) {
+      if (sub.requestSubject !== subject) continue;
+      this.subs.delete(sid);
+      try {
+        this.wc?.unsubscribe(sid, 0);
+      } catch {
+        // closed meanwhile: nothing to unsubscribe
+      }
+      sub.ended(recordError(
+        ErrorCode.PermissionsViolation,
+        `Permissions Violation for Publish to "${subject}"`,
+        permJson,
+      ));
+    }
+  }
+
+  private status$(type: string, data: string, perm: string, detail = ""): void {
     if (type === Events.Disconnect) this.isConnected = false;
     else if (type === Events.Reconnect) {
       this.isConnected = true;
@@ -358,6 +363,9 @@ export class NatsConnectionImpl implements NatsConnection {
       }
     }
     const s: Status = { type: type as Events | DebugEvents, data: d };
+    if (detail) {
+      s.error = new NatsError(detail, type === Events.Error ? data : ErrorCode.Disconnect);
+    }
     if (perm) {
       try {
         const ctx = JSON.parse(perm);
@@ -438,6 +446,20 @@ export class NatsConnectionImpl implements NatsConnection {
         // the engine already forgot it
       }
     }
+  }
+
+  /** @internal An iterator started dropping messages: `Events.Error` / `SLOW_CONSUMER`. */
+  slowConsumer(sub: SubscriptionImpl): void {
+    const limits = `${sub.maxPendingMsgs || "no"} messages / ${sub.maxPendingBytes || "no"} bytes`;
+    const err = new NatsError(
+      `slow consumer: the iterator of subscription ${sub.sid} on '${sub.subject}' holds ` +
+        `${sub.getPending()} messages (${sub.getPendingBytes()} bytes) its loop has not taken ` +
+        `(limits: ${limits}); new messages are dropped and counted by getDropped() until it ` +
+        `catches up`,
+      ErrorCode.SlowConsumer,
+    );
+    const s: Status = { type: Events.Error, data: ErrorCode.SlowConsumer, error: err };
+    for (const l of this.listeners) l.push(s);
   }
 
   /** @internal */
@@ -568,6 +590,8 @@ export class NatsConnectionImpl implements NatsConnection {
     const wc = this.check(subject, true);
     if (opts.max !== undefined && opts.max !== null) checkCount("max", opts.max);
     if (opts.timeout !== undefined && opts.timeout !== null) checkCount("timeout", opts.timeout);
+    checkLimit("pendingMsgsLimit", opts.pendingMsgsLimit);
+    checkLimit("pendingBytesLimit", opts.pendingBytesLimit);
     if (opts.queue !== undefined && opts.queue !== null && typeof opts.queue !== "string") {
       throw new NatsError("'queue' must be a string", ErrorCode.InvalidOption);
     }
@@ -765,6 +789,14 @@ export class NatsConnectionImpl implements NatsConnection {
     if (!v) return undefined;
     const m = v.replace(/^v/, "").split("-")[0].split(".");
     return { major: parseInt(m[0]) || 0, minor: parseInt(m[1]) || 0, micro: parseInt(m[2]) || 0 };
+  }
+}
+
+/** A pending limit: absent, -1 (no limit) or a positive integer. */
+function checkLimit(name: string, v: unknown): void {
+  if (v === undefined || v === null || v === -1) return;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new NatsError(`'${name}' must be a positive integer or -1`, ErrorCode.InvalidOption);
   }
 }
 

@@ -30,6 +30,8 @@ export enum ErrorCode {
   NotFunction = "NOT_FUNC",
   RequestError = "REQUEST_ERROR",
   ServerOptionNotAvailable = "SERVER_OPT_NA",
+  /** nats-wasm extension (nats.go's ErrSlowConsumer): a subscriber fell too far behind. */
+  SlowConsumer = "SLOW_CONSUMER",
   SubClosed = "SUB_CLOSED",
   SubDraining = "SUB_DRAINING",
   Timeout = "TIMEOUT",

@@ -4,7 +4,7 @@
  *
  * Importing this module loads the wasm engine (top-level await).
  *
- * Not exported yet: JetStream, services, `nkeys`, `Bench`, `ServiceError`.
+ * Not exported yet: JetStream, services, `Bench`, `ServiceError`.
  *
  * Must not: contain logic.
  */
@@ -24,6 +24,9 @@ export {
   usernamePasswordAuthenticator,
 } from "./authenticator.ts";
 export { backoff, deadline, deferred, delay, millis, nanos } from "./util.ts";
+
+// namespaces
+export * as nkeys from "./nkeys.ts";
 
 // classes and values
 export { ErrorCode, NatsError } from "./errors.ts";

@@ -10,6 +10,14 @@
  * batch is one queue entry, and the Msg is built when it is yielded, so a backlog costs a few
  * bytes per message instead of an object each.
  *
+ * Pending limits (nats.go's, 65,536 messages / 64 MiB by default): the driver reads every frame
+ * as it arrives, so a subscriber that does not keep up piles messages up here, not on the server
+ * (where a backlog would end in a slow-consumer disconnect or a 64 MiB frame Deno refuses). Past
+ * either limit new messages are dropped and counted, and the connection is told once per episode
+ * (it emits `Events.Error` / `SLOW_CONSUMER`); the episode ends when the backlog is back to half
+ * the limits. The engine cannot hold this limit: it hands every message out at once and never
+ * learns when an iterator takes one.
+ *
  * Must not: count towards `max`, run the `timeout` timer or decide when the subscription ends
  * (the engine does); it only keeps the counters nats.deno exposes.
  */
@@ -21,6 +29,27 @@ import type { Deferred, Msg, Publisher, Subscription, SubscriptionOptions } from
 
 /** u32 words per batch record (docs/design.md). */
 const STRIDE = 8;
+
+/** Messages an iterator may hold before it is a slow consumer (nats.go's default). */
+export const DEFAULT_PENDING_MSGS = 65_536;
+/** Header + payload bytes an iterator may hold before it is a slow consumer (nats.go's). */
+export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
+
+/** Header + payload bytes of the MSG record at word `i`. */
+function recordSize(records: Uint32Array, i: number): number {
+  return records[i + 5] + records[i + 6];
+}
+
+/** Bytes a queued message object is counted for. */
+function msgSize(m: Msg): number {
+  return m.data.length;
+}
+
+/** A pending limit option: undefined = the default, -1 = none (0 here), else the value. */
+function limit(v: number | undefined, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  return v < 0 ? 0 : v;
+}
 
 /** Queued messages: a run of consecutive MSG records `[from, to)` of one batch, or one Msg. */
 class Run {
@@ -40,6 +69,8 @@ export interface SubscriptionHost extends Publisher {
   /** Starts the engine's subscription drain (SUB_END follows once it is done). */
   drainSid(sub: SubscriptionImpl): void;
   isClosed(): boolean;
+  /** The iterator went past its pending limits and started dropping (once per episode). */
+  slowConsumer?(sub: SubscriptionImpl): void;
 }
 
 /** Reports an exception thrown by user code without breaking the delivery loop. */
@@ -70,6 +101,14 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   private runs: Run[] = [];
   private head = 0;
   private queued = 0;
+  /** Header + payload bytes of the queued messages. */
+  private pendingBytes = 0;
+  /** Limits on `queued` / `pendingBytes`; 0 = none. */
+  readonly maxPendingMsgs: number;
+  readonly maxPendingBytes: number;
+  /** Messages dropped past the limits, and whether a slow-consumer episode is under way. */
+  private dropped = 0;
+  private slow = false;
   /** The connection has forgotten this subscription (or was told to). */
   private released = false;
 
@@ -80,6 +119,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     this.queue = opts.queue || undefined;
     this.max = opts.max || undefined;
     this.timeout = opts.timeout || undefined;
+    this.maxPendingMsgs = limit(opts.pendingMsgsLimit, DEFAULT_PENDING_MSGS);
+    this.maxPendingBytes = limit(opts.pendingBytesLimit, DEFAULT_PENDING_BYTES);
     this.closed = deferred<void>();
     this.drained = undefined;
     if (typeof opts.callback === "function") {
@@ -130,6 +171,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
       this.handOff(this.msgAt(records, buf, i));
       return;
     }
+    const size = recordSize(records, i);
+    if (this.full(size)) return;
     const runs = this.runs;
     const last = runs.length > this.head ? runs[runs.length - 1] : undefined;
     if (last !== undefined && last.records === records && last.to === i) {
@@ -138,6 +181,38 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
       runs.push(new Run(records, buf, i, i + STRIDE, null));
     }
     this.queued++;
+    this.pendingBytes += size;
+  }
+
+  /**
+   * True (and the message counted as dropped) when queueing `size` more bytes would pass a
+   * pending limit; the first drop of an episode is reported to the connection.
+   */
+  private full(size: number): boolean {
+    const max = this.maxPendingMsgs;
+    const maxBytes = this.maxPendingBytes;
+    if (
+      (max === 0 || this.queued < max) &&
+      (maxBytes === 0 || this.pendingBytes + size <= maxBytes)
+    ) {
+      return false;
+    }
+    this.dropped++;
+    if (!this.slow) {
+      this.slow = true;
+      this.host.slowConsumer?.(this);
+    }
+    return true;
+  }
+
+  /** Messages dropped because the iterator was past its pending limits. */
+  getDropped(): number {
+    return this.dropped;
+  }
+
+  /** Header + payload bytes of the messages the iterator holds. */
+  getPendingBytes(): number {
+    return this.pendingBytes;
   }
 
   /** Delivers one message object. */
@@ -161,8 +236,11 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     if (this.done) return;
     this.received++;
     if (this.handOff(m)) return;
+    const size = msgSize(m);
+    if (this.full(size)) return;
     this.runs.push(new Run(null, null, 0, 1, m));
     this.queued++;
+    this.pendingBytes += size;
   }
 
   protected override hasQueued(): boolean {
@@ -176,9 +254,18 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     if (r.msg !== null) {
       m = r.msg;
       r.from = r.to;
+      this.pendingBytes -= msgSize(m);
     } else {
       m = this.msgAt(r.records!, r.buf!, r.from);
+      this.pendingBytes -= recordSize(r.records!, r.from);
       r.from += STRIDE;
+    }
+    // a slow-consumer episode ends once the backlog is down to half the limits
+    if (
+      this.slow && this.queued <= this.maxPendingMsgs / 2 &&
+      this.pendingBytes <= this.maxPendingBytes / 2
+    ) {
+      this.slow = false;
     }
     if (r.from >= r.to) {
       this.runs[this.head++] = undefined as unknown as Run;
@@ -198,6 +285,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     this.runs.length = 0;
     this.head = 0;
     this.queued = 0;
+    this.pendingBytes = 0;
   }
 
   /** nats.deno's internal entry point: an error ends the subscription, a message is delivered. */

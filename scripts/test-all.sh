@@ -2,8 +2,9 @@
 # Runs every test suite (after `make build`), keeps going past a failing suite, and ends with one
 # plain `N passed, N failed` line totalling all of them. Exit status is non-zero on any failure.
 # Suites: lint, engine (cargo test), Deno unit, Deno integration (real nats-server), Rust API in
-# headless Chromium (wasm-bindgen-test), the built package in a real page, the packed npm
-# package used from Deno, and bounded fuzzing.
+# headless Chromium (wasm-bindgen-test), the built package in a real page, the wake-up check in
+# a page, a three-node cluster with faults injected (tests/cluster/: failover, slow consumers, a
+# bounded soak), the packed npm package used from Deno, and bounded fuzzing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.tools/node_modules/.bin:$PATH"
@@ -56,6 +57,8 @@ suite "deno unit" deno test -A --quiet tests/unit/
 suite "deno integration" tests/run_deno.sh
 suite "rust api in chromium" browser_rust
 suite "package in chromium page" tests/browser/run.sh
+suite "browser wake-up check" node tests/browser/wake.mjs
+suite "cluster and faults" tests/cluster/run.sh
 suite "npm package" tests/package/check.sh
 suite "fuzz (bounded)" env FUZZ_SECONDS="${FUZZ_SECONDS:-20}" scripts/fuzz.sh
 scripts/nats-server.sh stop default >/dev/null 2>&1 || true

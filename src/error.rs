@@ -51,6 +51,9 @@ error_codes! {
     ServerOptionNotAvailable => "SERVER_OPT_NA",
     SubClosed => "SUB_CLOSED",
     SubDraining => "SUB_DRAINING",
+    // nats-wasm: a subscriber fell too far behind (client pending limits, or a WebSocket frame
+    // of 64 MiB or more that the runtime refused); nats.go calls it ErrSlowConsumer.
+    SlowConsumer => "SLOW_CONSUMER",
     Timeout => "TIMEOUT",
     Tls => "TLS",
     Unknown => "UNKNOWN_ERROR",

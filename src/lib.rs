@@ -6,6 +6,7 @@
 //! boundary, and exposes the Rust async API. Nothing below `wasm` does I/O, reads a clock or draws
 //! random numbers.
 
+pub mod auth;
 pub mod client;
 pub mod error;
 pub mod proto;

@@ -1,6 +1,6 @@
 //! The Rust API in headless Chromium against the real nats-server started by the test runner
 //! (WebSocket on 127.0.0.1:14280): connect, publish/subscribe as a `Stream`, request/reply,
-//! no responders, flush, max auto-unsubscribe, drain and close.
+//! no responders, flush, max auto-unsubscribe, drain and close, the pending limit of a stream.
 #![cfg(target_arch = "wasm32")]
 
 use std::future::poll_fn;
@@ -85,4 +85,25 @@ async fn refused_dial_is_connection_refused() {
     opts.options.reconnect = false;
     let err = Client::connect(opts).await.err().expect("must fail");
     assert_eq!(err.code, ErrorCode::ConnectionRefused);
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_that_is_not_polled_is_bounded_and_says_so() {
+    let nc = client().await;
+    let mut sub = nc.subscribe("rust.browser.slow").unwrap();
+    // 70,000 messages arrive while nobody polls the stream: nats.go's limit is 65,536
+    for i in 0..70_000u32 {
+        nc.publish("rust.browser.slow", i.to_string()).unwrap();
+    }
+    nc.flush().await.unwrap();
+    assert_eq!(sub.dropped(), 70_000 - 65_536);
+    for i in 0..65_536u32 {
+        assert_eq!(next(&mut sub).await.expect("message").payload, i.to_string().into_bytes());
+    }
+    let gap = poll_fn(|cx| Pin::new(&mut sub).poll_next(cx)).await.expect("an item");
+    assert_eq!(gap.expect_err("the slow-consumer error").code, ErrorCode::SlowConsumer);
+    // the stream goes on
+    nc.publish("rust.browser.slow", "after").unwrap();
+    assert_eq!(next(&mut sub).await.expect("message").payload, b"after");
+    nc.close().await;
 }

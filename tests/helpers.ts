@@ -12,16 +12,11 @@ export const NATS_URL = Deno.env.get("NATS_URL") ?? "ws://127.0.0.1:14280";
 /** tests/nats/maxpayload.conf: max_payload 1024. */
 export const MAX_PAYLOAD_URL = "ws://127.0.0.1:14281";
 export const SMALL_MAX_PAYLOAD = 1024;
-/** tests/nats/userpass.conf: jenny / 867-5309, the nkey user below, restricted / restricted. */
+/** tests/nats/userpass.conf: jenny / 867-5309, restricted / restricted. */
 export const USERPASS_URL = "ws://127.0.0.1:14282";
 /** tests/nats/token.conf: token t0pS3cret! */
 export const TOKEN_URL = "ws://127.0.0.1:14283";
-/** tests/nats/operator.conf: operator mode; tests/nats/user.creds holds a user's JWT and seed. */
-export const OPERATOR_URL = "ws://127.0.0.1:14284";
-export const USER_CREDS = new URL("./nats/user.creds", import.meta.url);
-/** The seed of the nkey user in userpass.conf (a throwaway test key). */
-export const NKEY_SEED = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
-export const NKEY_PUBLIC = "UBZBNFXELOHXSZDVIPJFQ7PQPQMQ564KQH5PRN434PURFJUHRI4BMSIB";
+// Servers with generated credentials (nkeys, JWTs, creds, TLS): tests/auth_fixtures.ts.
 
 /** host:port of a ws:// URL, as getServer() and status data report it. */
 export function hostPort(url: string): string {

@@ -7,7 +7,8 @@
 #   tests/run_deno.sh tests/drain_test.ts  only some files (extra arguments go to `deno test`)
 #   DENO_CHECK=1 tests/run_deno.sh         type-check too (scripts/lint.sh already runs deno check)
 #
-# Starts every server in tests/nats/*.conf with scripts/nats-server.sh and stops them on exit.
+# Starts every server in tests/nats/*.conf with scripts/nats-server.sh, and the auth/wss servers of
+# tests/auth/fixtures.sh (generated credentials), and stops them on exit.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,9 +17,17 @@ export NO_COLOR=1
 mkdir -p .tmp
 LOG=.tmp/deno-integration.log
 
-cleanup() { scripts/nats-server.sh stop-all >/dev/null 2>&1 || true; }
+cleanup() {
+  scripts/nats-server.sh stop-all >/dev/null 2>&1 || true
+  tests/auth/fixtures.sh stop
+}
 trap cleanup EXIT
 scripts/nats-server.sh start-all || {
+  echo "deno: 0 passed, 1 failed"
+  exit 1
+}
+# fresh keys, JWTs, creds and a test CA, and the servers that use them (tests/auth_*_test.ts)
+tests/auth/fixtures.sh start || {
   echo "deno: 0 passed, 1 failed"
   exit 1
 }

@@ -52,7 +52,9 @@ fn blocks(text: &str) -> Vec<String> {
 fn looks_like_jwt(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 /// Parses a creds file's bytes.
@@ -62,7 +64,9 @@ pub fn parse(bytes: &[u8]) -> Result<Creds, NatsError> {
     };
     let blocks = blocks(text);
     let Some(jwt) = blocks.first() else {
-        return Err(bad("the creds have no user JWT block (-----BEGIN NATS USER JWT----- ... ------END NATS USER JWT------)"));
+        return Err(bad(
+            "the creds have no user JWT block (-----BEGIN NATS USER JWT----- ... ------END NATS USER JWT------)",
+        ));
     };
     if jwt.is_empty() {
         return Err(bad("the creds' user JWT block is empty"));
@@ -71,7 +75,9 @@ pub fn parse(bytes: &[u8]) -> Result<Creds, NatsError> {
         return Err(bad("the creds' first block is not a JWT (header.payload.signature in base64url)"));
     }
     let Some(seed) = blocks.get(1) else {
-        return Err(bad("the creds have no nkey seed block (-----BEGIN USER NKEY SEED----- ... ------END USER NKEY SEED------)"));
+        return Err(bad(
+            "the creds have no nkey seed block (-----BEGIN USER NKEY SEED----- ... ------END USER NKEY SEED------)",
+        ));
     };
     if seed.is_empty() {
         return Err(bad("the creds' nkey seed block is empty"));

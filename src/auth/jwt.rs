@@ -2,21 +2,21 @@
 //! with header `{"typ":"JWT","alg":"ed25519-nkey"}`, claims `{jti, iat, iss, name, sub, exp?,
 //! nats: {..., type, version: 2}}`, and the signature the issuer's nkey makes over the first two
 //! parts joined by a dot. Used to mint operator, account and user JWTs for tests and tools; the
-//! client itself only forwards a user's JWT.
+//! client itself only forwards a user's JWT, so none of this is reachable from the wasm exports.
 //!
-//! Must not: decide claim contents beyond `type` and `version` (callers pass the `nats` object),
-//! or read the clock (`iat`/`exp` are arguments).
+//! Must not: decide claim contents beyond `type` and `version` (callers pass the other members of
+//! the `nats` object as JSON text), read the clock (`iat`/`exp` are arguments), or pull in a JSON
+//! library (the claims are a handful of strings and integers).
 
 use data_encoding::BASE64URL_NOPAD;
-use serde_json::{Map, Value, json};
 
-use super::nkey::{self, NkeyError, Seed};
+use super::nkey::{self, NkeyError, NkeyErrorKind, Seed};
 
 /// The fixed JWT header of NATS JWTs.
 const HEADER: &str = r#"{"typ":"JWT","alg":"ed25519-nkey"}"#;
 
 /// What a JWT says, apart from the issuer (the signing seed).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Claims {
     /// Unique id of this JWT (nats-server does not check its form).
     pub jti: String,
@@ -29,40 +29,57 @@ pub struct Claims {
     pub name: String,
     /// `operator`, `account` or `user`.
     pub kind: String,
-    /// The `nats` object's other fields (limits, permissions, `bearer_token`, ...).
-    pub nats: Map<String, Value>,
+    /// The `nats` object's other members as JSON text without the braces, e.g.
+    /// `"pub":{"deny":["x.>"]},"bearer_token":true`; empty for none.
+    pub nats_members: String,
 }
 
-/// Encodes and signs `claims` with `issuer`'s key (`iss` is its public key).
-pub fn encode(claims: &Claims, issuer: &Seed) -> String {
-    let mut nats = claims.nats.clone();
-    nats.insert("type".into(), json!(claims.kind));
-    nats.insert("version".into(), json!(2));
-    let mut body = json!({
-        "jti": claims.jti,
-        "iat": claims.iat,
-        "iss": issuer.key_pair.public_key(),
-        "name": claims.name,
-        "sub": claims.sub,
-        "nats": nats,
-    });
-    if let (Some(exp), Some(obj)) = (claims.exp, body.as_object_mut()) {
-        obj.insert("exp".into(), json!(exp));
+/// `s` as a JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
     }
-    let signing_input = format!(
-        "{}.{}",
-        BASE64URL_NOPAD.encode(HEADER.as_bytes()),
-        BASE64URL_NOPAD.encode(body.to_string().as_bytes())
-    );
+    out.push('"');
+    out
+}
+
+/// The claims JSON text for `issuer` (its public key is `iss`).
+fn claims_json(c: &Claims, iss: &str) -> String {
+    let exp = c.exp.map(|e| format!(",\"exp\":{e}")).unwrap_or_default();
+    let sep = if c.nats_members.trim().is_empty() { "" } else { "," };
+    format!(
+        "{{\"jti\":{},\"iat\":{},\"iss\":{},\"name\":{},\"sub\":{}{exp},\"nats\":{{{}{sep}\"type\":{},\"version\":2}}}}",
+        json_str(&c.jti),
+        c.iat,
+        json_str(iss),
+        json_str(&c.name),
+        json_str(&c.sub),
+        c.nats_members,
+        json_str(&c.kind),
+    )
+}
+
+/// Encodes and signs `claims` with `issuer`'s key.
+pub fn encode(claims: &Claims, issuer: &Seed) -> String {
+    let body = claims_json(claims, &issuer.key_pair.public_key());
+    let signing_input =
+        format!("{}.{}", BASE64URL_NOPAD.encode(HEADER.as_bytes()), BASE64URL_NOPAD.encode(body.as_bytes()));
     let sig = nkey::sign(issuer, signing_input.as_bytes());
     format!("{signing_input}.{}", BASE64URL_NOPAD.encode(&sig))
 }
 
-/// Checks a JWT's signature against its `iss` and returns its claims JSON. For tests and tools:
-/// the server does the real validation.
-pub fn decode_verified(jwt: &str) -> Result<Value, NkeyError> {
+/// Checks a JWT's signature against `issuer` (a public key) and returns its claims JSON text.
+/// For tests and tools: the server does the real validation.
+pub fn decode_verified(jwt: &str, issuer: &str) -> Result<String, NkeyError> {
     let bad = |what: &str| NkeyError {
-        kind: nkey::NkeyErrorKind::InvalidEncoding,
+        kind: NkeyErrorKind::InvalidEncoding,
         detail: format!("not a NATS JWT: {what}"),
     };
     let mut parts = jwt.rsplitn(2, '.');
@@ -70,11 +87,13 @@ pub fn decode_verified(jwt: &str) -> Result<Value, NkeyError> {
     let sig = BASE64URL_NOPAD.decode(sig.as_bytes()).map_err(|_| bad("signature encoding"))?;
     let payload = signed.split('.').nth(1).ok_or_else(|| bad("no claims"))?;
     let payload = BASE64URL_NOPAD.decode(payload.as_bytes()).map_err(|_| bad("claims encoding"))?;
-    let claims: Value = serde_json::from_slice(&payload).map_err(|_| bad("claims JSON"))?;
-    let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(|| bad("no iss"))?;
-    let (_, public) = nkey::decode_public(iss.as_bytes())?;
+    let claims = String::from_utf8(payload).map_err(|_| bad("claims text"))?;
+    if !claims.contains(&format!("\"iss\":{}", json_str(issuer))) {
+        return Err(bad("issued by another key"));
+    }
+    let public = nkey::decode_public(issuer.as_bytes())?;
     if !nkey::verify(&public, signed.as_bytes(), &sig) {
-        return Err(bad("the signature does not match iss"));
+        return Err(bad("the signature does not match the issuer"));
     }
     Ok(claims)
 }
@@ -92,33 +111,37 @@ mod tests {
     fn a_user_jwt_signed_by_its_account() {
         let account = seed(Role::Account, 1);
         let user = seed(Role::User, 2);
-        let mut nats = Map::new();
-        nats.insert("pub".into(), json!({"deny": ["secret.>"]}));
         let claims = Claims {
             jti: "J1".into(),
             iat: 1_700_000_000,
             exp: Some(1_700_000_100),
             sub: user.key_pair.public_key(),
-            name: "u".into(),
+            name: "a \"quoted\" name".into(),
             kind: "user".into(),
-            nats,
+            nats_members: r#""pub":{"deny":["secret.>"]}"#.into(),
         };
         let jwt = encode(&claims, &account);
         let header = BASE64URL_NOPAD.decode(jwt.split('.').next().unwrap().as_bytes()).unwrap();
         assert_eq!(header, HEADER.as_bytes());
-        let c = decode_verified(&jwt).unwrap();
-        assert_eq!(c["iss"], json!(account.key_pair.public_key()));
-        assert_eq!(c["sub"], json!(user.key_pair.public_key()));
-        assert_eq!(c["exp"], json!(1_700_000_100u64));
-        assert_eq!(c["nats"]["type"], json!("user"));
-        assert_eq!(c["nats"]["version"], json!(2));
-        assert_eq!(c["nats"]["pub"]["deny"][0], json!("secret.>"));
-        // a changed claim breaks the signature
+        let iss = account.key_pair.public_key();
+        let c = decode_verified(&jwt, &iss).unwrap();
+        let want = format!(
+            r#"{{"jti":"J1","iat":1700000000,"iss":"{iss}","name":"a \"quoted\" name","sub":"{}","exp":1700000100,"nats":{{"pub":{{"deny":["secret.>"]}},"type":"user","version":2}}}}"#,
+            user.key_pair.public_key()
+        );
+        assert_eq!(c, want);
+        // someone else's key, or a changed claim, fails the check
+        assert!(decode_verified(&jwt, &user.key_pair.public_key()).is_err());
         let mut parts: Vec<String> = jwt.split('.').map(String::from).collect();
-        let mut changed = c.clone();
-        changed["name"] = json!("someone else");
-        parts[1] = BASE64URL_NOPAD.encode(changed.to_string().as_bytes());
-        let err = decode_verified(&parts.join(".")).unwrap_err();
+        parts[1] = BASE64URL_NOPAD.encode(c.replace("J1", "J2").as_bytes());
+        let err = decode_verified(&parts.join("."), &iss).unwrap_err();
         assert!(err.detail.contains("signature"), "{err}");
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(json_str("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
+        let c = Claims { kind: "operator".into(), ..Default::default() };
+        assert!(claims_json(&c, "O").ends_with(r#""nats":{"type":"operator","version":2}}"#));
     }
 }

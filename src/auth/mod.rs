@@ -10,6 +10,7 @@
 //! [`NatsError`](crate::error::NatsError) whose message says what is wrong.
 
 pub mod authenticators;
+pub mod base64;
 pub mod creds;
 pub mod jwt;
 pub mod nkey;

@@ -7,12 +7,17 @@
 //! namespace can rethrow the same codes. Each error also carries a sentence saying what exactly is
 //! wrong with the input (length, alphabet, checksum, role).
 //!
+//! Key pairs, signing and key encoding are the `nkeys` crate's. Decoding key text (base32 and the
+//! CRC16) is done here, and verify-only public keys are ed25519-dalek's `VerifyingKey` (the type
+//! nkeys wraps): the decoder of `data-encoding` that nkeys would use costs the wasm module about
+//! 22 KB of code for what is 30 lines below.
+//!
 //! Must not: panic on any bytes, or keep key material: a seed is decoded per call and dropped.
 
 use data_encoding::{BASE32_NOPAD, BASE64};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use nkeys::KeyPair;
 use nkeys::KeyPairType;
-use nkeys::error::ErrorKind;
 
 use crate::error::{ErrorCode, NatsError};
 
@@ -22,7 +27,7 @@ pub const SEED_CHARS: usize = 58;
 pub const PUBLIC_CHARS: usize = 56;
 /// Bytes of an Ed25519 signature.
 pub const SIGNATURE_BYTES: usize = 64;
-/// Prefix byte of an encoded seed (base32 `S`).
+/// Prefix byte of an encoded seed (base32 `S`); the role follows in the next 5 bits.
 const PREFIX_SEED: u8 = 18 << 3;
 /// Prefix byte of an encoded private key (base32 `P`).
 const PREFIX_PRIVATE: u8 = 15 << 3;
@@ -140,23 +145,54 @@ fn base32_text<'a>(text: &'a [u8], what: &str) -> Result<&'a str, NkeyError> {
     std::str::from_utf8(text).map_err(|_| NkeyError::new(NkeyErrorKind::InvalidEncoding, "not text"))
 }
 
-/// Maps an nkeys crate error on a key that already passed the length and alphabet checks.
-fn from_crate(e: &nkeys::error::Error, what: &str) -> NkeyError {
-    match e.kind() {
-        ErrorKind::ChecksumFailure => NkeyError::new(
-            NkeyErrorKind::InvalidChecksum,
-            format!("the {what}'s checksum does not match its characters (mistyped or truncated?)"),
-        ),
-        ErrorKind::InvalidPrefix => {
-            NkeyError::new(NkeyErrorKind::InvalidPrefixByte, format!("the {what} has an unknown prefix"))
-        }
-        _ => NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is not a valid nkey: {e}")),
+/// The RFC 4648 base32 value of an upper-case letter or digit 2-7 (`base32_text` checked them).
+fn b32_value(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'2'..=b'7' => c - b'2' + 26,
+        _ => 0,
     }
 }
 
-/// A decoded seed: its role and the key pair it holds.
+/// Decodes checked base32 text (no padding) and its trailing CRC16: the payload bytes.
+fn decode_text(s: &str, what: &str) -> Result<Vec<u8>, NkeyError> {
+    let mut out = Vec::with_capacity(s.len() * 5 / 8);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        acc = (acc << 5) | u32::from(b32_value(c));
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // The bits past the last whole byte are padding and must be zero, as in RFC 4648 (and in
+    // the nkeys crate's decoder): otherwise two texts would decode to one key.
+    if acc != 0 {
+        return Err(NkeyError::new(
+            NkeyErrorKind::InvalidEncoding,
+            format!("the {what}'s last character is not valid"),
+        ));
+    }
+    let Some(payload_len) = out.len().checked_sub(2) else {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is too short")));
+    };
+    let crc = u16::from_le_bytes([out[payload_len], out[payload_len + 1]]);
+    out.truncate(payload_len);
+    if crc16(&out) != crc {
+        return Err(NkeyError::new(
+            NkeyErrorKind::InvalidChecksum,
+            format!("the {what}'s checksum does not match its characters (mistyped or truncated?)"),
+        ));
+    }
+    Ok(out)
+}
+
+/// A decoded seed: its role, the raw 32-byte Ed25519 seed and the key pair it holds.
 pub struct Seed {
     pub role: Role,
+    raw: [u8; 32],
     pub key_pair: KeyPair,
 }
 
@@ -178,20 +214,35 @@ pub fn decode_seed(text: &[u8]) -> Result<Seed, NkeyError> {
     if !s.starts_with('S') {
         return Err(NkeyError::new(NkeyErrorKind::InvalidSeed, "an nkey seed starts with S"));
     }
-    let (role_byte, raw) = nkeys::decode_seed(s).map_err(|e| from_crate(&e, "nkey seed"))?;
-    let role = Role::from_prefix(role_byte).ok_or_else(|| {
+    let raw = decode_text(s, "nkey seed")?;
+    // 58 characters are 36 bytes: 2 prefix bytes + 32 key bytes + the CRC just removed.
+    let (Some(&b0), Some(&b1), Ok(key)) =
+        (raw.first(), raw.get(1), <[u8; 32]>::try_from(raw.get(2..).unwrap_or_default()))
+    else {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidSeedLen, "the seed does not hold 32 key bytes"));
+    };
+    if b0 & 0xf8 != PREFIX_SEED {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidSeed, "an nkey seed starts with S"));
+    }
+    let role = Role::from_prefix(((b0 & 7) << 5) | ((b1 & 0xf8) >> 3)).ok_or_else(|| {
         NkeyError::new(
             NkeyErrorKind::InvalidPrefixByte,
             "the seed's role is not operator, account, user, server or cluster",
         )
     })?;
-    let key_pair = KeyPair::new_from_raw(role.kind(), raw)
-        .map_err(|e| from_crate(&e, "nkey seed"))?;
-    Ok(Seed { role, key_pair })
+    let key_pair = KeyPair::new_from_raw(role.kind(), key)
+        .map_err(|e| NkeyError::new(NkeyErrorKind::InvalidSeed, format!("the seed is not usable: {e}")))?;
+    Ok(Seed { role, raw: key, key_pair })
 }
 
-/// Decodes a public key (`U…`, `A…`, `O…`, `N…`, `C…`): its role and the key pair that can verify.
-pub fn decode_public(text: &[u8]) -> Result<(Role, KeyPair), NkeyError> {
+/// A verify-only public key.
+pub struct PublicKey {
+    pub role: Role,
+    key: VerifyingKey,
+}
+
+/// Decodes a public key (`U…`, `A…`, `O…`, `N…`, `C…`).
+pub fn decode_public(text: &[u8]) -> Result<PublicKey, NkeyError> {
     let s = base32_text(text, "public key")?;
     if s.len() != PUBLIC_CHARS {
         return Err(NkeyError::new(
@@ -199,17 +250,22 @@ pub fn decode_public(text: &[u8]) -> Result<(Role, KeyPair), NkeyError> {
             format!("an nkey public key has {PUBLIC_CHARS} characters, this one has {}", s.len()),
         ));
     }
-    let (prefix, _) = nkeys::from_public_key(s).map_err(|e| from_crate(&e, "public key"))?;
+    let raw = decode_text(s, "public key")?;
+    // 56 characters are 35 bytes: the prefix + 32 key bytes + the CRC just removed.
+    let (Some(&prefix), Ok(key)) = (raw.first(), <[u8; 32]>::try_from(raw.get(1..).unwrap_or_default()))
+    else {
+        return Err(NkeyError::new(NkeyErrorKind::InvalidPublicKey, "the key does not hold 32 bytes"));
+    };
     let role = Role::from_prefix(prefix).ok_or_else(|| {
         NkeyError::new(
             NkeyErrorKind::InvalidPublicKey,
             "the key's role is not operator, account, user, server or cluster",
         )
     })?;
-    let kp = KeyPair::from_public_key(s).map_err(|_| {
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| {
         NkeyError::new(NkeyErrorKind::InvalidPublicKey, "the key is not a valid Ed25519 public key")
     })?;
-    Ok((role, kp))
+    Ok(PublicKey { role, key })
 }
 
 /// Encodes a new seed for `role` from 32 random bytes (the caller's cryptographic source).
@@ -221,15 +277,11 @@ pub fn encode_seed(role: Role, random: [u8; 32]) -> String {
 /// The encoded private key (`P…`): the 64-byte Ed25519 secret (seed then public key), as
 /// nkeys.js's `getPrivateKey()` returns it.
 pub fn private_key(seed: &Seed) -> Result<String, NkeyError> {
-    let raw = seed.key_pair.seed().ok().and_then(|s| nkeys::decode_seed(&s).ok()).map(|(_, raw)| raw);
-    let public = nkeys::from_public_key(&seed.key_pair.public_key()).ok().map(|(_, pk)| pk);
-    let (Some(raw), Some(public)) = (raw, public) else {
-        return Err(NkeyError::new(NkeyErrorKind::InvalidSeed, "the seed cannot be re-encoded"));
-    };
+    let public = decode_public(seed.key_pair.public_key().as_bytes())?;
     let mut bytes = Vec::with_capacity(1 + 64 + 2);
     bytes.push(PREFIX_PRIVATE);
-    bytes.extend_from_slice(&raw);
-    bytes.extend_from_slice(&public);
+    bytes.extend_from_slice(&seed.raw);
+    bytes.extend_from_slice(public.key.as_bytes());
     let crc = crc16(&bytes);
     bytes.extend_from_slice(&crc.to_le_bytes());
     Ok(BASE32_NOPAD.encode(&bytes))
@@ -254,8 +306,8 @@ pub fn sign(seed: &Seed, data: &[u8]) -> Vec<u8> {
 }
 
 /// True when `sig` is `public`'s signature of `data` (false for any other signature or length).
-pub fn verify(public: &KeyPair, data: &[u8], sig: &[u8]) -> bool {
-    sig.len() == SIGNATURE_BYTES && public.verify(data, sig).is_ok()
+pub fn verify(public: &PublicKey, data: &[u8], sig: &[u8]) -> bool {
+    Signature::from_slice(sig).is_ok_and(|sig| public.key.verify(data, &sig).is_ok())
 }
 
 /// The CONNECT fields of an nkey login: the public key and the signature of the nonce's UTF-8
@@ -271,11 +323,44 @@ pub fn sign_nonce(seed_text: &[u8], nonce: Option<&str>) -> Result<(String, Stri
 mod tests {
     use super::*;
 
-    // A throwaway user key; the signature of "abc" was cross-checked against nkeys.js 1.0.4.
+    // A throwaway user key; the signature of "nonce-abc" was cross-checked against nkeys.js 1.0.4.
     const SEED: &str = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
     const PUB: &str = "UBZBNFXELOHXSZDVIPJFQ7PQPQMQ564KQH5PRN434PURFJUHRI4BMSIB";
     const SIG_ABC: &str =
         "EpDXy/iv+sYpB9zHONKU60uUhZSvZZKnlE0CVPq9NIXfq33qg+CoZNJpvF1v2aAqp8yUWgUeJsqw/WcjBL12DQ==";
+
+    fn with_crc(payload: &[u8]) -> Vec<u8> {
+        let mut v = payload.to_vec();
+        v.extend_from_slice(&crc16(payload).to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn decodes_what_the_nkeys_crate_encodes_and_rejects_what_it_rejects() {
+        for b in (0..=255u8).step_by(15) {
+            let kp = KeyPair::new_from_raw(KeyPairType::User, [b; 32]).unwrap();
+            let seed = decode_seed(kp.seed().unwrap().as_bytes()).unwrap();
+            assert_eq!(seed.raw, [b; 32]);
+            assert_eq!(seed.key_pair.public_key(), kp.public_key());
+            let public = decode_public(kp.public_key().as_bytes()).unwrap();
+            assert!(verify(&public, b"x", &kp.sign(b"x").unwrap()));
+        }
+        // every single-character change of a seed: refused here exactly when nkeys refuses it
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        for i in 0..SEED.len() {
+            for &c in alphabet {
+                let mut t = SEED.as_bytes().to_vec();
+                t[i] = c;
+                let t = String::from_utf8(t).unwrap();
+                let ours = decode_seed(t.as_bytes()).map(|s| s.key_pair.public_key());
+                let theirs = KeyPair::from_seed(&t).map(|k| k.public_key());
+                assert_eq!(ours.is_ok(), theirs.is_ok(), "{t}: {:?}", ours.err());
+                if let (Ok(a), Ok(b)) = (ours, theirs) {
+                    assert_eq!(a, b);
+                }
+            }
+        }
+    }
 
     fn kind(text: &str) -> NkeyErrorKind {
         decode_seed(text.as_bytes()).err().expect("an error").kind
@@ -283,7 +368,7 @@ mod tests {
 
     #[test]
     fn signs_the_nonce_like_nkeys_js() {
-        let (nkey, sig) = sign_nonce(SEED.as_bytes(), Some("abc")).unwrap();
+        let (nkey, sig) = sign_nonce(SEED.as_bytes(), Some("nonce-abc")).unwrap();
         assert_eq!(nkey, PUB);
         assert_eq!(sig, SIG_ABC);
         // whitespace around the seed (a creds file line) is ignored; no nonce, no signature
@@ -295,8 +380,8 @@ mod tests {
     fn verify_accepts_only_the_right_signature() {
         let seed = decode_seed(SEED.as_bytes()).unwrap();
         let sig = sign(&seed, b"data");
-        let (role, public) = decode_public(PUB.as_bytes()).unwrap();
-        assert_eq!(role, Role::User);
+        let public = decode_public(PUB.as_bytes()).unwrap();
+        assert_eq!(public.role, Role::User);
         assert!(verify(&public, b"data", &sig));
         assert!(!verify(&public, b"other", &sig));
         assert!(!verify(&public, b"data", &sig[..63]));
@@ -330,7 +415,11 @@ mod tests {
             let seed = decode_seed(text.as_bytes()).unwrap();
             assert_eq!(seed.role, role);
             let public = seed.key_pair.public_key();
-            assert_eq!(decode_public(public.as_bytes()).unwrap().0, role);
+            assert_eq!(decode_public(public.as_bytes()).unwrap().role, role);
+            // the nkeys crate reads what this module wrote, and agrees on the public key
+            let kp = KeyPair::from_seed(&text).unwrap();
+            assert_eq!(kp.public_key(), public);
+            assert_eq!(kp.sign(b"m").unwrap(), sign(&seed, b"m"));
         }
     }
 
@@ -343,14 +432,19 @@ mod tests {
         assert_eq!(raw.len(), 67);
         let crc = u16::from_le_bytes([raw[65], raw[66]]);
         assert_eq!(crc16(&raw[..65]), crc);
-        // the secret's second half is the public key
+        // the secret's second half is the public key (as the nkeys crate decodes it)
         let (_, pk) = nkeys::from_public_key(PUB).unwrap();
         assert_eq!(&raw[33..65], &pk[..]);
+        // and its first half the raw seed
+        let (_, raw_seed) = nkeys::decode_seed(SEED).unwrap();
+        assert_eq!(&raw[1..33], &raw_seed[..]);
     }
 
     #[test]
     fn public_keys_are_checked() {
         let e = |t: &str| decode_public(t.as_bytes()).err().unwrap().kind;
+        // a seed's role byte pattern in a public key's place is refused
+        assert_eq!(e(&BASE32_NOPAD.encode(&with_crc(&[18 << 3; 33]))), NkeyErrorKind::InvalidPublicKey);
         assert_eq!(e(&PUB[..55]), NkeyErrorKind::InvalidPublicKey);
         assert_eq!(e("U!"), NkeyErrorKind::InvalidEncoding);
         let mut typo = PUB.to_string();

@@ -101,6 +101,9 @@ pub struct Connection {
     pub(super) drain: DrainStage,
     /// Keepalive PINGs sent since the last PONG.
     pub(super) pings_out: u32,
+    /// The last `-ERR` (other than a permission error) the server sent on the current socket:
+    /// it explains a close that follows.
+    pub(super) server_err: Option<NatsError>,
     pub(super) stats: Stats,
     pub(super) next_flush_id: u32,
     /// Bumped whenever a transport is abandoned, so a parse loop notices mid-buffer.
@@ -139,6 +142,7 @@ impl Connection {
             abort_reconnect: false,
             drain: DrainStage::None,
             pings_out: 0,
+            server_err: None,
             stats: Stats::default(),
             next_flush_id: 0,
             transport_gen: 0,
@@ -175,9 +179,12 @@ impl Connection {
     }
 
     /// The socket failed or closed. `opened` says whether it had ever opened (a socket that
-    /// fails before opening is a refused dial); `reason` is the close reason text, if any.
-    pub fn handle_transport_closed(&mut self, opened: bool, reason: &str, now_ms: u64) {
-        self.on_transport_closed(opened, reason, now_ms);
+    /// fails before opening is a refused dial); `code` is the WebSocket close code (0, 1005 or
+    /// 1006 when no close frame arrived); `reason` is the close reason, or, when the close
+    /// carried none, the runtime's error text (Deno's "Frame too large", "Unexpected EOF"), which
+    /// the `disconnect` status uses to say what most likely happened.
+    pub fn handle_transport_closed(&mut self, opened: bool, code: u16, reason: &str, now_ms: u64) {
+        self.on_transport_closed(opened, code, reason, now_ms);
     }
 
     /// The deadline returned by `poll_timeout` has passed.
@@ -303,6 +310,15 @@ impl Connection {
     /// Drops the current transport and reconnects (`client initiated reconnect`).
     pub fn reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {
         self.cmd_reconnect(now_ms)
+    }
+
+    /// Checks the connection now instead of waiting for the ping timer (the driver calls it
+    /// when a page becomes visible again or the browser comes back online). Connected: a PING
+    /// goes out, and without any PONG within `deadline_ms` the connection is stale and left.
+    /// Waiting to redial: the pending dial happens now. Otherwise nothing. Returns whether it
+    /// did something.
+    pub fn check_connection(&mut self, now_ms: u64, deadline_ms: u64) -> bool {
+        self.cmd_check_connection(now_ms, deadline_ms)
     }
 
     // ---- queries ----

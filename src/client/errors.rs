@@ -5,13 +5,11 @@
 //! Must not: decide what happens to the connection or which subscription/request is ended; the
 //! connection routes the result (`inbound.rs`). Never panics on any text.
 
-use serde::Serialize;
-
 use crate::error::{ErrorCode, NatsError};
+use crate::proto::json::ObjectWriter;
 
 /// Which operation the server refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum PermOp {
     Publish,
     Subscription,
@@ -19,19 +17,25 @@ pub(super) enum PermOp {
 
 /// nats.deno's `permissionContext`: `{operation, subject, queue?}`. The field order is the JSON
 /// order the shim documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct PermissionContext {
     pub(super) operation: PermOp,
     pub(super) subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) queue: Option<String>,
 }
 
 impl PermissionContext {
     /// The JSON carried in SUB_END / REQ_END / STATUS field 2.
     pub(super) fn to_json(&self) -> String {
-        // Serialising a struct of strings cannot fail; an empty context is the documented "none".
-        serde_json::to_string(self).unwrap_or_default()
+        let operation = match self.operation {
+            PermOp::Publish => "publish",
+            PermOp::Subscription => "subscription",
+        };
+        ObjectWriter::default()
+            .str("operation", operation)
+            .str("subject", &self.subject)
+            .opt_str("queue", self.queue.as_deref())
+            .finish()
     }
 }
 

@@ -9,6 +9,7 @@ use super::connection::{Connection, DrainStage, Phase};
 use super::errors::{PermOp, PermissionContext, classify};
 use super::outbound::PingKind;
 use super::records::{Delivery, status};
+use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::{self, Headers, ServerOp, encode};
 
@@ -70,11 +71,13 @@ impl Connection {
         }
     }
 
-    /// PONGs answer PINGs in order; any PONG also proves the connection alive.
+    /// PONGs answer PINGs in order; any PONG also proves the connection alive (so it also
+    /// settles a pending connection check).
     fn on_pong(&mut self) {
         self.pings_out = 0;
+        self.timers.cancel(TimerKey::Check);
         match self.out.pings.pop_front() {
-            None | Some(PingKind::Keepalive) | Some(PingKind::Handshake) => {}
+            None | Some(PingKind::Keepalive | PingKind::Handshake | PingKind::Check) => {}
             Some(PingKind::Flush(id)) => self.batch.flush_end(id, None),
             Some(PingKind::SubDrain(sid)) => self.end_sub(sid, None, ""),
             Some(PingKind::DrainSubs) => {
@@ -100,10 +103,11 @@ impl Connection {
             if let Some(p) = &classified.permission {
                 self.route_permission(p, &err, &context);
             }
-            self.batch.status(status::ERROR, err.code.as_str(), &context);
+            self.batch.status_with(status::ERROR, err.code.as_str(), &context, &err.message);
             return;
         }
-        self.batch.status(status::ERROR, err.code.as_str(), "");
+        self.batch.status_with(status::ERROR, err.code.as_str(), "", &err.message);
+        self.server_err = Some(err.clone());
         match self.phase {
             Phase::AwaitInfo | Phase::AwaitPong | Phase::Dialing => self.fail_dial(err, Some(1000), now_ms),
             Phase::Connected if err.code.is_auth_error() || classified.stale => {

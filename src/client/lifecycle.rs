@@ -8,6 +8,7 @@
 //! twice: `close_with` is the only way into `Phase::Closed`.
 
 use super::connection::{Connection, DrainStage, Phase, TransportCmd};
+use super::disconnect::{SocketEnd, explain};
 use super::outbound::{PingKind, closed_error, draining_error};
 use super::pool::reconnect_delay;
 use super::records::status;
@@ -77,9 +78,11 @@ impl Connection {
         self.transport_gen += 1;
         self.timers.cancel(TimerKey::Dial);
         self.timers.cancel(TimerKey::Ping);
+        self.timers.cancel(TimerKey::Check);
         self.out.wire.clear();
         self.inbuf.clear();
         self.pings_out = 0;
+        self.server_err = None;
     }
 
     /// Remembers `err` as the last error; the second auth error in a row with the same code
@@ -117,8 +120,9 @@ impl Connection {
     }
 
     /// The connected transport is gone (closed by the server, stale, protocol or auth error,
-    /// client reconnect): `disconnect` status, pending flushes fail, then reconnect or close.
-    /// `close` is the `Close` to send when the engine itself drops the socket.
+    /// client reconnect): `disconnect` status (its detail says why: `cause`), pending flushes
+    /// fail, then reconnect or close. `close` is the `Close` to send when the engine itself
+    /// drops the socket.
     pub(super) fn lose_transport(
         &mut self,
         close: Option<(u16, &str)>,
@@ -139,7 +143,12 @@ impl Connection {
         self.reset_transport_state();
         self.phase = Phase::Waiting;
         let server = self.server.clone();
-        self.batch.status(status::DISCONNECT, &server, "");
+        let why = match (&cause, close) {
+            (Some(e), _) => e.message.clone(),
+            (None, Some((_, reason))) => reason.to_string(),
+            (None, None) => String::new(),
+        };
+        self.batch.status_with(status::DISCONNECT, &server, "", &why);
         self.settle_pings_after_loss();
         if immediate {
             self.dial_next(now_ms, true);
@@ -158,7 +167,7 @@ impl Connection {
         let err = NatsError::new(ErrorCode::Disconnect, "disconnected before the flush completed");
         for kind in std::mem::take(&mut self.out.pings) {
             match kind {
-                PingKind::Handshake | PingKind::Keepalive => {}
+                PingKind::Handshake | PingKind::Keepalive | PingKind::Check => {}
                 PingKind::Flush(id) => self.batch.flush_end(id, Some(&err)),
                 PingKind::SubDrain(sid) => self.end_sub(sid, None, ""),
                 PingKind::DrainSubs | PingKind::DrainFlush => {}
@@ -178,7 +187,7 @@ impl Connection {
     /// A malformed byte stream: STATUS error, `Close` 1002, then the dial fails or we reconnect.
     pub(super) fn protocol_error(&mut self, why: &str, now_ms: u64) {
         let err = NatsError::new(ErrorCode::ProtocolError, why);
-        self.batch.status(status::ERROR, err.code.as_str(), "");
+        self.batch.status_with(status::ERROR, err.code.as_str(), "", why);
         if self.phase == Phase::Connected {
             self.note_error(err.clone());
             self.lose_transport(Some((1002, why)), Some(err), now_ms, false);
@@ -187,7 +196,7 @@ impl Connection {
         }
     }
 
-    pub(super) fn on_transport_closed(&mut self, opened: bool, reason: &str, now_ms: u64) {
+    pub(super) fn on_transport_closed(&mut self, opened: bool, code: u16, reason: &str, now_ms: u64) {
         let suffix = if reason.is_empty() { String::new() } else { format!(": {reason}") };
         match self.phase {
             Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong => {
@@ -203,8 +212,12 @@ impl Connection {
                 self.fail_dial(err, None, now_ms);
             }
             Phase::Connected => {
-                let err = NatsError::new(ErrorCode::Disconnect, format!("connection closed{suffix}"));
-                self.lose_transport(None, Some(err), now_ms, false);
+                let end = SocketEnd { code, reason };
+                let explained = explain(&self.server, end, self.server_err.as_ref());
+                if let Some(sc) = explained.slow_consumer {
+                    self.batch.status_with(status::ERROR, sc.code.as_str(), "", &sc.message);
+                }
+                self.lose_transport(None, Some(explained.cause), now_ms, false);
             }
             // Events of a socket already abandoned are not expected; ignore them.
             Phase::Idle | Phase::Waiting | Phase::Closed => {}
@@ -229,6 +242,12 @@ impl Connection {
                     }
                 }
                 TimerKey::Ping => self.on_ping_timer(now_ms),
+                TimerKey::Check => {
+                    if self.phase == Phase::Connected {
+                        let why = "stale connection: no PONG in time for a connection check";
+                        self.go_stale(why, now_ms);
+                    }
+                }
                 TimerKey::Sub(sid) => self.on_sub_timeout(sid),
                 TimerKey::Request(token) => self.on_request_timeout(token),
             }
@@ -243,15 +262,42 @@ impl Connection {
         let n = self.pings_out.saturating_add(1).to_string();
         self.batch.status(status::PING_TIMER, &n, "");
         if self.pings_out >= self.opts.max_ping_out {
-            let server = self.server.clone();
-            self.batch.status(status::STALE, &server, "");
-            let err = NatsError::new(ErrorCode::Disconnect, "stale connection");
-            self.lose_transport(Some((1000, "stale connection")), Some(err), now_ms, false);
+            let why = format!("stale connection: {} PINGs unanswered", self.pings_out);
+            self.go_stale(&why, now_ms);
             return;
         }
         self.pings_out += 1;
         self.send_ping(PingKind::Keepalive);
         self.timers.set(TimerKey::Ping, now_ms.saturating_add(self.opts.ping_interval));
+    }
+
+    /// The server stopped answering: `staleConnection` (data "" as nats.deno), then the
+    /// connection is dropped and the reconnect starts.
+    fn go_stale(&mut self, why: &str, now_ms: u64) {
+        self.batch.status_with(status::STALE, "", "", why);
+        let err = NatsError::new(ErrorCode::Disconnect, why);
+        self.lose_transport(Some((1000, "stale connection")), Some(err), now_ms, false);
+    }
+
+    /// See `Connection::check_connection`.
+    pub(super) fn cmd_check_connection(&mut self, now_ms: u64, deadline_ms: u64) -> bool {
+        match self.phase {
+            Phase::Connected => {
+                if self.timers.is_set(TimerKey::Check) {
+                    return false; // a check is already waiting for its PONG
+                }
+                self.send_ping(PingKind::Check);
+                self.timers.set(TimerKey::Check, now_ms.saturating_add(deadline_ms));
+                true
+            }
+            Phase::Waiting if self.timers.is_set(TimerKey::Reconnect) => {
+                // The network is probably back: redial now instead of sitting out the delay.
+                self.timers.cancel(TimerKey::Reconnect);
+                self.dial_current(now_ms);
+                true
+            }
+            _ => false,
+        }
     }
 
     pub(super) fn cmd_drain(&mut self, now_ms: u64) -> Result<(), NatsError> {

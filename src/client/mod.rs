@@ -8,6 +8,7 @@
 
 pub mod batch;
 mod connection;
+mod disconnect;
 mod errors;
 mod handshake;
 mod inbound;

@@ -92,10 +92,10 @@ pub struct AuthFields {
 }
 
 /// Produces credentials for each handshake, given the INFO nonce (if any). Called once per
-/// (re)connect, so callers can rotate credentials. An `Err` fails that dial with
-/// `BAD_AUTHENTICATION` and the message.
+/// (re)connect, so callers can rotate credentials. An `Err` fails that dial with that error
+/// (`BAD_CREDS` for unusable credentials, `BAD_AUTHENTICATION` for anything else).
 pub trait Authenticator {
-    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, String>;
+    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, crate::error::NatsError>;
 }
 
 /// How a request-many call decides it has all its replies (ADR-47).

@@ -23,6 +23,8 @@ pub(super) enum PingKind {
     Handshake,
     /// The keepalive timer's PING.
     Keepalive,
+    /// A connection check's PING (`check_connection`).
+    Check,
     /// A user `flush()`, by flush id.
     Flush(u32),
     /// A subscription drain, by sid.

@@ -5,10 +5,9 @@
 //! Must not: decide when to dial or when to give up (the connection does, in `lifecycle.rs`), or
 //! draw randomness other than through the [`Entropy`] it is handed.
 
-use serde::Serialize;
-
 use super::options::Entropy;
 use super::servers::{host_port, normalize_with_default};
+use crate::proto::json::ObjectWriter;
 
 /// One dialable server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +32,16 @@ impl Server {
 }
 
 /// nats.deno's `ServersChanged`, serialised as the `update` status data.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ServersChanged {
     pub(super) added: Vec<String>,
     pub(super) deleted: Vec<String>,
+}
+
+impl ServersChanged {
+    pub(super) fn to_json(&self) -> String {
+        ObjectWriter::default().str_list("added", &self.added).str_list("deleted", &self.deleted).finish()
+    }
 }
 
 /// Servers in rotation order; the one last selected is `current`.
@@ -138,7 +143,15 @@ impl Pool {
             shuffle(&mut fresh, entropy);
         }
         changed.added = fresh.iter().map(|s| s.host_port.clone()).collect();
-        self.servers.extend(fresh);
+        // New servers go before the current one, which stays last in the rotation: when the
+        // current server is lost, the next dial is a server that is not known to be down
+        // (upstream appends them, so a client that just lost a node, or found it frozen,
+        // redials that node first).
+        let at = current
+            .as_ref()
+            .and_then(|c| self.servers.iter().position(|s| &s.url == c))
+            .unwrap_or(self.servers.len());
+        self.servers.splice(at..at, fresh);
         (!changed.added.is_empty() || !changed.deleted.is_empty()).then_some(changed)
     }
 }
@@ -206,8 +219,9 @@ mod tests {
         assert_eq!(p.merge_gossip(&urls(&["b:2", "c:3"]), false, false, &mut e), None);
         let c = p.merge_gossip(&urls(&["b:2"]), false, false, &mut e).unwrap();
         assert_eq!(c.deleted, vec!["c:3"]);
-        assert_eq!(p.servers()[1].url, "ws://b:2/");
-        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"added":[],"deleted":["c:3"]}"#);
+        assert_eq!(p.servers()[0].url, "ws://b:2/");
+        assert_eq!(p.servers()[1].url, "ws://a:1/", "the current server stays last");
+        assert_eq!(c.to_json(), r#"{"added":[],"deleted":["c:3"]}"#);
     }
 
     #[test]

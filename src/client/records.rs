@@ -29,7 +29,14 @@ fn code_msg(err: Option<&NatsError>) -> (&'static str, &str) {
 
 impl Batch {
     pub(super) fn status(&mut self, ty: &str, data: &str, context: &str) {
-        self.push(kind::STATUS, 0, [ty.as_bytes(), data.as_bytes(), context.as_bytes(), b""], 0);
+        self.status_with(ty, data, context, "");
+    }
+
+    /// A STATUS whose field 3 says in words what happened (why a connection was lost, the full
+    /// text of an error); "" = nothing to add.
+    pub(super) fn status_with(&mut self, ty: &str, data: &str, context: &str, detail: &str) {
+        let fields = [ty.as_bytes(), data.as_bytes(), context.as_bytes(), detail.as_bytes()];
+        self.push(kind::STATUS, 0, fields, 0);
     }
 
     /// MSG or REPLY: subject, reply, raw header block, payload; `status` = header status code.

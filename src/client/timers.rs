@@ -17,6 +17,8 @@ pub(super) enum TimerKey {
     Reconnect,
     /// Client keepalive PING period (`Options::ping_interval`).
     Ping,
+    /// Deadline of the PING sent by `check_connection`: no PONG by then means stale.
+    Check,
     /// A subscription's "first message" timeout, by sid.
     Sub(u32),
     /// A request's timeout / request-many wait, by token.
@@ -46,7 +48,6 @@ impl Timers {
         }
     }
 
-    #[cfg(test)]
     pub(super) fn is_set(&self, key: TimerKey) -> bool {
         self.by_key.contains_key(&key)
     }

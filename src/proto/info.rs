@@ -4,93 +4,144 @@
 //! the wasm module the size of serde_json's `Value` machinery.
 //! Must not: decide anything from the fields (the connection does), or fail on unknown fields.
 
-use serde::{Deserialize, Serialize};
+use super::json::{JsonError, ObjectWriter, Value, read_object};
 
 /// The server's INFO. Every field but `server_id` is optional on the wire.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServerInfo {
-    #[serde(default)]
     pub server_id: String,
-    #[serde(default)]
     pub server_name: String,
-    #[serde(default)]
     pub version: String,
-    #[serde(default)]
     pub proto: i64,
-    #[serde(default)]
     pub host: String,
-    #[serde(default)]
     pub port: u64,
-    #[serde(default)]
     pub headers: bool,
     /// Largest header+payload the server accepts, bytes (server default 1 MiB).
-    #[serde(default)]
     pub max_payload: u64,
-    #[serde(default)]
     pub client_id: u64,
-    #[serde(default)]
     pub auth_required: Option<bool>,
-    #[serde(default)]
     pub nonce: Option<String>,
-    #[serde(default)]
     pub connect_urls: Option<Vec<String>>,
-    #[serde(default)]
     pub ldm: Option<bool>,
-    #[serde(default)]
     pub go: String,
-    #[serde(default)]
     pub git_commit: Option<String>,
-    #[serde(default)]
     pub cluster: Option<String>,
-    #[serde(default)]
     pub domain: Option<String>,
-    #[serde(default)]
     pub client_ip: Option<String>,
-    #[serde(default)]
     pub jetstream: Option<bool>,
-    #[serde(default)]
     pub tls_required: Option<bool>,
-    #[serde(default)]
     pub tls_available: Option<bool>,
 }
 
 impl ServerInfo {
-    /// Decodes the JSON text of an INFO op.
-    pub fn parse(json: &[u8]) -> Result<ServerInfo, serde_json::Error> {
-        serde_json::from_slice(json)
+    /// Decodes the JSON text of an INFO op. Unknown fields are skipped; a known field of the
+    /// wrong type is an error (the server sent something this client cannot trust), `null` keeps
+    /// the default.
+    pub fn parse(json: &[u8]) -> Result<ServerInfo, JsonError> {
+        const WRONG_TYPE: JsonError = JsonError("an INFO field has the wrong type");
+        let mut info = ServerInfo::default();
+        for (key, value) in read_object(json)? {
+            let opt_text = || match &value {
+                Value::Str(s) => Ok(Some(s.clone())),
+                Value::Null => Ok(None),
+                _ => Err(WRONG_TYPE),
+            };
+            let text = || opt_text().map(Option::unwrap_or_default);
+            // INFO numbers are non-negative integers; `as` saturates anything larger.
+            let num = || match value {
+                Value::Num(n) if n >= 0.0 => Ok(n as u64),
+                Value::Null => Ok(0),
+                _ => Err(WRONG_TYPE),
+            };
+            let opt_bool = || match value {
+                Value::Bool(b) => Ok(Some(b)),
+                Value::Null => Ok(None),
+                _ => Err(WRONG_TYPE),
+            };
+            match key.as_str() {
+                "server_id" => info.server_id = text()?,
+                "server_name" => info.server_name = text()?,
+                "version" => info.version = text()?,
+                "proto" => info.proto = num()? as i64,
+                "host" => info.host = text()?,
+                "port" => info.port = num()?,
+                "headers" => info.headers = opt_bool()?.unwrap_or(false),
+                "max_payload" => info.max_payload = num()?,
+                "client_id" => info.client_id = num()?,
+                "auth_required" => info.auth_required = opt_bool()?,
+                "nonce" => info.nonce = opt_text()?,
+                "connect_urls" => match &value {
+                    Value::StrList(list) => info.connect_urls = Some(list.clone()),
+                    Value::Null => {}
+                    _ => return Err(WRONG_TYPE),
+                },
+                "ldm" => info.ldm = opt_bool()?,
+                "go" => info.go = text()?,
+                "git_commit" => info.git_commit = opt_text()?,
+                "cluster" => info.cluster = opt_text()?,
+                "domain" => info.domain = opt_text()?,
+                "client_ip" => info.client_ip = opt_text()?,
+                "jetstream" => info.jetstream = opt_bool()?,
+                "tls_required" => info.tls_required = opt_bool()?,
+                "tls_available" => info.tls_available = opt_bool()?,
+                _ => {}
+            }
+        }
+        Ok(info)
     }
 }
 
 /// The CONNECT JSON. `None` fields are left out, as JSON.stringify leaves out `undefined`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectInfo {
     pub protocol: u8,
     pub version: String,
     pub lang: String,
     pub verbose: bool,
     pub pedantic: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub echo: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_required: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_responders: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pass: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nkey: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sig: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
+}
+
+impl ConnectInfo {
+    /// The CONNECT JSON, fields in the order nats.deno writes them.
+    pub fn to_json(&self) -> String {
+        let mut w = ObjectWriter::default();
+        w.int("protocol", u64::from(self.protocol))
+            .str("version", &self.version)
+            .str("lang", &self.lang)
+            .bool("verbose", self.verbose)
+            .bool("pedantic", self.pedantic);
+        if let Some(echo) = self.echo {
+            w.bool("echo", echo);
+        }
+        if let Some(tls) = self.tls_required {
+            w.bool("tls_required", tls);
+        }
+        w.opt_str("name", self.name.as_deref());
+        if let Some(h) = self.headers {
+            w.bool("headers", h);
+        }
+        if let Some(nr) = self.no_responders {
+            w.bool("no_responders", nr);
+        }
+        w.opt_str("user", self.user.as_deref())
+            .opt_str("pass", self.pass.as_deref())
+            .opt_str("auth_token", self.auth_token.as_deref())
+            .opt_str("nkey", self.nkey.as_deref())
+            .opt_str("sig", self.sig.as_deref())
+            .opt_str("jwt", self.jwt.as_deref());
+        w.finish()
+    }
 }
 
 #[cfg(test)]
@@ -163,7 +214,7 @@ mod tests {
             ..ConnectInfo::default()
         };
         assert_eq!(
-            serde_json::to_string(&c).unwrap(),
+            c.to_json(),
             r#"{"protocol":1,"version":"0.1.0","lang":"nats-wasm","verbose":false,"pedantic":false,"headers":true,"no_responders":true}"#
         );
     }

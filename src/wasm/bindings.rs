@@ -53,10 +53,17 @@ struct JsAuthenticator {
 }
 
 impl Authenticator for JsAuthenticator {
-    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, String> {
+    /// A throw fails the dial with the thrown error's `code` when it is a known `ErrorCode`
+    /// (a `NatsError` such as BAD_CREDS), else with BAD_AUTHENTICATION and the thrown message.
+    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, NatsError> {
         let arg = nonce.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
         let obj = self.f.call1(&JsValue::UNDEFINED, &arg).map_err(|e| {
-            js_sys::Error::from(e).message().as_string().unwrap_or_else(|| "authenticator failed".into())
+            let code = get(&e, "code").as_string().and_then(|c| ErrorCode::parse(&c));
+            let message = get(&e, "message")
+                .as_string()
+                .or_else(|| e.as_string())
+                .unwrap_or_else(|| "authenticator failed".into());
+            NatsError::new(code.unwrap_or(ErrorCode::BadAuthentication), message)
         })?;
         let field = |name: &str| Reflect::get(&obj, &name.into()).ok().and_then(|v| v.as_string());
         Ok(AuthFields {

@@ -2,6 +2,8 @@
 //! asks, feeds it frames and timer expiries with the current time, sends what it wants sent (one
 //! binary frame per pump, or per microtask for application commands so bursts coalesce), keeps
 //! one host timer armed at the engine's earliest deadline, and hands output records to a [`Sink`].
+//! In a browser it also asks the engine to check the connection when the page becomes visible
+//! again or the browser comes back online ([`WakeListeners`]).
 //!
 //! Must not: interpret protocol bytes, keep protocol state, or call user code while the driver is
 //! borrowed (user callbacks may call back into the connection).
@@ -15,6 +17,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::env::{console_error, now_ms, queue_microtask};
+use super::wake::WakeListeners;
 use crate::client::{Batch, Connection, TransportCmd};
 
 /// Outbound bytes at which a command's output is sent at once instead of at the end of the
@@ -36,6 +39,12 @@ const CHUNKED_SEND_MAX_BYTES: usize = 16 * 1024;
 
 /// WebSocket close reasons are limited to 123 bytes of UTF-8 by the WebSocket API.
 const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+/// How long the PING of a wake-up connection check may wait for its PONG, ms. Long enough for a
+/// network that is still coming back after a wake (Wi-Fi re-association, a slow mobile round
+/// trip: the PING waits in the socket and is answered once the link is up), short enough that a
+/// dead connection is left within seconds instead of the default 2 × 120 s of keepalive PINGs.
+const CHECK_DEADLINE_MS: u64 = 5000;
 
 /// Work a sink wants done once the driver is released (typically one call into JS).
 pub(crate) type Deferred = Box<dyn FnOnce()>;
@@ -59,9 +68,13 @@ extern "C" {
 struct Socket {
     ws: WebSocket,
     opened: bool,
+    /// Text of the last `error` event (Deno: "Frame too large", "Unexpected EOF"; browsers give
+    /// none): it becomes the reason of a close that carries none.
+    error: String,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Drop for Socket {
@@ -87,7 +100,11 @@ pub(crate) struct Driver {
     /// Reused buffer for incoming frames.
     inbound: Vec<u8>,
     weak: Weak<RefCell<Driver>>,
-    // Persistent callbacks: created once, so arming a timer or a flush allocates nothing.
+    /// Browser visibility / online listeners; dropped (removed) once the connection closes.
+    wake: Option<WakeListeners>,
+    // Persistent callbacks: created once, so arming a timer or a flush allocates nothing. The
+    // timer is `setTimeout` bound directly rather than gloo-timers' `Timeout`, which allocates a
+    // closure per arm and is dropped from inside its own callback when the deadline moves.
     on_timer: Closure<dyn FnMut()>,
     on_flush: Closure<dyn FnMut()>,
 }
@@ -115,6 +132,8 @@ impl Driver {
                     Driver::pump(&this, true);
                 }
             });
+            let w = weak.clone();
+            let wake = WakeListeners::install(move || Driver::wake(&w));
             RefCell::new(Driver {
                 engine,
                 sink,
@@ -125,6 +144,7 @@ impl Driver {
                 delivering: false,
                 inbound: Vec::new(),
                 weak: weak.clone(),
+                wake: Some(wake),
                 on_timer,
                 on_flush,
             })
@@ -161,6 +181,19 @@ impl Driver {
         Ok(())
     }
 
+    /// The page became visible or the browser came back online: check the connection now. The
+    /// pump runs from a microtask, outside the listener, so that a close it leads to can remove
+    /// the listener that is running.
+    fn wake(weak: &Weak<RefCell<Driver>>) {
+        let Some(this) = weak.upgrade() else { return };
+        // Busy means an event dispatched synchronously from user code inside a delivery: skip.
+        let Ok(mut d) = this.try_borrow_mut() else { return };
+        if d.engine.check_connection(now_ms(), CHECK_DEADLINE_MS) && !d.flush_scheduled {
+            d.flush_scheduled = true;
+            queue_microtask(d.on_flush.as_ref().unchecked_ref());
+        }
+    }
+
     /// Drains the engine's outputs in the order of the calling contract (docs/design.md), then
     /// hands records to the sink with the driver released, repeating while user code produced more.
     pub(crate) fn pump(this: &SharedDriver, send_now: bool) {
@@ -168,6 +201,9 @@ impl Driver {
             let deferred = {
                 let mut d = this.borrow_mut();
                 d.run_transport_cmds();
+                if d.wake.is_some() && d.engine.is_closed() {
+                    d.wake = None;
+                }
                 let pending = d.engine.transmit().len();
                 if pending > 0 {
                     if send_now || pending >= SEND_NOW_BYTES {
@@ -248,7 +284,7 @@ impl Driver {
             Ok(ws) => ws,
             Err(e) => {
                 let msg = js_sys::Error::from(e).message().as_string().unwrap_or_default();
-                self.engine.handle_transport_closed(false, &msg, now_ms());
+                self.engine.handle_transport_closed(false, 0, &msg, now_ms());
                 return;
             }
         };
@@ -280,20 +316,38 @@ impl Driver {
         let w = self.weak.clone();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
             Driver::with_live(&w, generation, |d| {
-                let opened = d.socket.take().map(|s| s.opened).unwrap_or(false);
+                let (opened, error) =
+                    d.socket.take().map(|s| (s.opened, s.error.clone())).unwrap_or_default();
                 d.generation = d.generation.wrapping_add(1);
-                d.engine.handle_transport_closed(opened, &e.reason(), now_ms());
+                let reason = e.reason();
+                let reason = if reason.is_empty() { error } else { reason };
+                d.engine.handle_transport_closed(opened, e.code(), &reason, now_ms());
             });
+        });
+        let w = self.weak.clone();
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            // Only remembered: the close event that follows reports the end of the socket.
+            let text = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string());
+            let Some(this) = w.upgrade() else { return };
+            let Ok(mut d) = this.try_borrow_mut() else { return };
+            if d.generation == generation
+                && let (Some(s), Some(text)) = (d.socket.as_mut(), text)
+            {
+                s.error = text;
+            }
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         self.socket = Some(Socket {
             ws,
             opened: false,
+            error: String::new(),
             _on_open: on_open,
             _on_message: on_message,
             _on_close: on_close,
+            _on_error: on_error,
         });
     }
 

@@ -3,8 +3,11 @@
 //! JS-facing class the TypeScript shim uses; [`rust_api`] is the async Rust API for wasm32 apps.
 //! No protocol logic lives here: it only moves bytes, time and records.
 
+pub mod auth_bindings;
+mod backlog;
 pub mod bindings;
 mod driver;
 mod env;
 pub mod rust_api;
 mod sync;
+mod wake;

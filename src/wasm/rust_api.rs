@@ -13,22 +13,23 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use super::backlog::{SharedBacklog, SubItem, backlog};
 use super::driver::{Deferred, Driver, SharedDriver, Sink};
 use super::env::HostEntropy;
-use super::sync::{SharedQueue, Slot, queue, slot};
+use super::sync::{Slot, slot};
+use crate::auth::authenticators::Credentials;
 use crate::client::batch::{Record, kind};
 use crate::client::servers::normalize_url;
-use crate::client::{AuthFields, Authenticator, Batch, Connection, Options};
+use crate::client::{Authenticator, Batch, Connection, Options};
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::{Headers, ServerInfo};
 
-/// How to connect. `options` holds every engine setting (servers are normalised by `connect`).
+/// How to connect. `options` holds every engine setting (servers are normalised by `connect`);
+/// `credentials` what CONNECT carries (evaluated, and the nonce signed, at each handshake).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
     pub options: Options,
-    pub user: Option<String>,
-    pub pass: Option<String>,
-    pub token: Option<String>,
+    pub credentials: Credentials,
 }
 
 impl ConnectOptions {
@@ -40,13 +41,32 @@ impl ConnectOptions {
     }
 
     pub fn user_and_password(mut self, user: &str, pass: &str) -> Self {
-        self.user = Some(user.to_string());
-        self.pass = Some(pass.to_string());
+        self.credentials.user = Some(user.to_string());
+        self.credentials.pass = Some(pass.to_string());
         self
     }
 
     pub fn token(mut self, token: &str) -> Self {
-        self.token = Some(token.to_string());
+        self.credentials.token = Some(token.to_string());
+        self
+    }
+
+    /// An nkey user: the seed (`SU…`) signs the server's nonce.
+    pub fn nkey(mut self, seed: &str) -> Self {
+        self.credentials.seed = Some(seed.to_string());
+        self
+    }
+
+    /// A user JWT, signed with `seed` (or a bearer JWT without one).
+    pub fn jwt(mut self, jwt: &str, seed: Option<&str>) -> Self {
+        self.credentials.jwt = Some(jwt.to_string());
+        self.credentials.seed = seed.map(str::to_string);
+        self
+    }
+
+    /// The contents of a `.creds` file; a malformed one fails the connect with `BAD_CREDS`.
+    pub fn creds(mut self, creds: impl Into<Vec<u8>>) -> Self {
+        self.credentials.creds = Some(creds.into());
         self
     }
 
@@ -89,12 +109,11 @@ fn record_error(r: &Record<'_>) -> Option<NatsError> {
     Some(NatsError::new(code, String::from_utf8_lossy(r.fields[1]).into_owned()))
 }
 
-type SubItem = Result<Message, NatsError>;
-
 /// Where records go: filled by the sink, read by futures and streams.
 #[derive(Default)]
 struct Routes {
-    subs: HashMap<u32, SharedQueue<SubItem>>,
+    /// Each subscription's backlog and subject (for the slow-consumer error).
+    subs: HashMap<u32, (SharedBacklog, String)>,
     requests: HashMap<u32, Slot<Result<Message, NatsError>>>,
     flushes: HashMap<u32, Slot<Result<(), NatsError>>>,
     /// Request and flush outcomes that arrived before their waiter registered.
@@ -123,15 +142,15 @@ impl Routes {
     fn route(&mut self, r: &Record<'_>) {
         match r.kind {
             kind::MSG => {
-                if let Some(q) = self.subs.get(&r.id) {
-                    q.borrow_mut().push(Ok(Message::from_record(r)));
+                if let Some((q, subject)) = self.subs.get(&r.id) {
+                    q.borrow_mut().offer(subject, Message::from_record(r));
                 }
             }
             kind::SUB_END => {
-                if let Some(q) = self.subs.remove(&r.id) {
+                if let Some((q, _)) = self.subs.remove(&r.id) {
                     let mut q = q.borrow_mut();
                     if let Some(e) = record_error(r) {
-                        q.push(Err(e));
+                        q.push_error(e);
                     }
                     q.end();
                 }
@@ -163,7 +182,7 @@ impl Routes {
                         .clone()
                         .unwrap_or_else(|| NatsError::new(ErrorCode::ConnectionClosed, "closed"))));
                 }
-                for (_, q) in self.subs.drain() {
+                for (_, (q, _)) in self.subs.drain() {
                     q.borrow_mut().end();
                 }
                 let closed_err = NatsError::new(ErrorCode::ConnectionClosed, "connection closed");
@@ -192,15 +211,6 @@ impl Routes {
     }
 }
 
-/// Static credentials for the Rust API.
-struct StaticAuth(AuthFields);
-
-impl Authenticator for StaticAuth {
-    fn authenticate(&mut self, _nonce: Option<&str>) -> Result<AuthFields, String> {
-        Ok(self.0.clone())
-    }
-}
-
 /// A NATS connection for Rust code running in wasm32. Cloning shares the connection.
 #[derive(Clone)]
 pub struct Client {
@@ -219,10 +229,9 @@ impl Client {
         if options.servers.is_empty() {
             options.servers = Options::default().servers;
         }
-        let fields =
-            AuthFields { user: opts.user, pass: opts.pass, auth_token: opts.token, ..Default::default() };
+        let creds = opts.credentials;
         let auth: Option<Box<dyn Authenticator>> =
-            (fields != AuthFields::default()).then(|| Box::new(StaticAuth(fields)) as Box<dyn Authenticator>);
+            (!creds.is_empty()).then(|| Box::new(creds) as Box<dyn Authenticator>);
         let routes = Rc::new(RefCell::new(Routes::default()));
         let engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
         let driver = Driver::new(engine, Box::new(RustSink { routes: routes.clone() }));
@@ -273,8 +282,8 @@ impl Client {
         max: Option<u64>,
     ) -> Result<Subscriber, NatsError> {
         let sid = Driver::command(&self.driver, |e, now| e.subscribe(subject, queue_group, max, None, now))?;
-        let q = queue();
-        self.routes.borrow_mut().subs.insert(sid, q.clone());
+        let q = backlog();
+        self.routes.borrow_mut().subs.insert(sid, (q.clone(), subject.to_string()));
         Ok(Subscriber { sid, queue: q, driver: self.driver.clone() })
     }
 
@@ -359,17 +368,24 @@ impl Client {
 }
 
 /// A subscription as a `Stream` of messages; it ends when unsubscribed, at `max`, or on close.
-/// An error (e.g. a permissions violation) is yielded once before the end. Dropping it
-/// unsubscribes.
+/// An error (e.g. a permissions violation) is yielded once before the end. A stream that is not
+/// polled holds at most 65,536 messages / 64 MiB (nats.go's limits): past them it drops new
+/// messages (see `dropped`) and yields one `SLOW_CONSUMER` error in their place, then goes on.
+/// Dropping it unsubscribes.
 pub struct Subscriber {
     sid: u32,
-    queue: SharedQueue<SubItem>,
+    queue: SharedBacklog,
     driver: SharedDriver,
 }
 
 impl Subscriber {
     pub fn sid(&self) -> u32 {
         self.sid
+    }
+
+    /// Messages dropped because the stream was past its pending limits.
+    pub fn dropped(&self) -> u64 {
+        self.queue.borrow().dropped()
     }
 
     /// Ends the subscription now; messages already queued are still yielded.

@@ -1,6 +1,7 @@
-//! Single-threaded async primitives for the Rust API: a one-shot slot and an unbounded queue,
-//! both woken by the driver when it routes a record. wasm32 in a browser or Deno has one thread,
-//! so `Rc<RefCell<..>>` is enough; nothing here is `Send`.
+//! Single-threaded async primitives for the Rust API: a one-shot slot and a queue (unbounded here;
+//! `backlog.rs` bounds it for subscriptions), both woken by the driver when it routes a record.
+//! wasm32 in a browser or Deno has one thread, so `Rc<RefCell<..>>` is enough; nothing here is
+//! `Send`.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -59,10 +60,10 @@ pub(crate) struct Queue<T> {
     waker: Option<Waker>,
 }
 
-pub(crate) type SharedQueue<T> = Rc<RefCell<Queue<T>>>;
-
-pub(crate) fn queue<T>() -> SharedQueue<T> {
-    Rc::new(RefCell::new(Queue { items: VecDeque::new(), ended: false, waker: None }))
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue { items: VecDeque::new(), ended: false, waker: None }
+    }
 }
 
 impl<T> Queue<T> {
@@ -78,6 +79,11 @@ impl<T> Queue<T> {
         if let Some(w) = self.waker.take() {
             w.wake();
         }
+    }
+
+    /// Items waiting to be taken.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
     }
 
     /// `Ready(Some)` for the next item, `Ready(None)` once ended and empty.

@@ -2,6 +2,9 @@
 # The built package in a real page: starts the test nats-server (scripts/nats-server.sh) and the
 # static server (tests/browser/server.ts), drives tests/browser/page.html in headless Chromium
 # through playwright-core (tests/browser/run.mjs), and prints `browser-page: N passed, N failed`.
+# For our client it also starts the auth and wss:// servers of tests/auth/fixtures.sh (fresh keys,
+# JWTs and a test CA) and has Chromium trust that CA's server key (SPKI), so the page runs its
+# authentication, permission and wss:// tests too.
 #   tests/browser/run.sh                      against dist/ (make build first)
 #   NATS_CLIENT=nats.ws tests/browser/run.sh  against nats.ws's ESM bundle (validates the page)
 set -uo pipefail
@@ -24,9 +27,16 @@ http_pid=""
 cleanup() {
   if [ -n "$http_pid" ]; then kill "$http_pid" 2>/dev/null || true; wait "$http_pid" 2>/dev/null || true; fi
   scripts/nats-server.sh stop default >/dev/null 2>&1 || true
+  tests/auth/fixtures.sh stop
 }
 trap cleanup EXIT
 scripts/nats-server.sh start default >/dev/null || fail "nats-server did not start"
+# the auth and wss:// servers with freshly generated keys, JWTs and certificate
+spki=""
+if [ "${NATS_CLIENT:-}" != nats.ws ]; then
+  tests/auth/fixtures.sh start >.tmp/browser-auth.log 2>&1 || fail "auth fixtures: $(tail -5 .tmp/browser-auth.log)"
+  spki="$(cat .tmp/auth/tls/spki.txt)"
+fi
 
 deno run -A --no-check tests/browser/server.ts "$PORT" >.tmp/browser-http.log 2>&1 &
 http_pid=$!
@@ -37,4 +47,4 @@ for _ in $(seq 1 100); do
 done
 grep -q "^listening on" .tmp/browser-http.log || fail "static server did not start: $(cat .tmp/browser-http.log)"
 
-node tests/browser/run.mjs "http://127.0.0.1:$PORT" "$WS_URL"
+node tests/browser/run.mjs "http://127.0.0.1:$PORT" "$WS_URL" "$spki"

@@ -1,5 +1,6 @@
 // Static HTTP server for the browser page test (127.0.0.1 only): serves tests/browser/page.html
-// at / and the built package under /dist/. With NATS_CLIENT=nats.ws, /dist/mod.js is nats.ws's
+// at / and the built package under /dist/, and the generated auth fixtures (.tmp/auth: JSON and
+// creds files only) under /auth/. With NATS_CLIENT=nats.ws, /dist/mod.js is nats.ws's
 // ESM bundle instead, to validate the page against the reference client.
 // Usage: deno run -A tests/browser/server.ts [port]   (prints "listening on <port>")
 const root = new URL("../../", import.meta.url);
@@ -11,6 +12,7 @@ const types: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".wasm": "application/wasm",
   ".json": "application/json",
+  ".creds": "text/plain; charset=utf-8",
   ".ts": "text/plain; charset=utf-8",
 };
 
@@ -20,6 +22,8 @@ function fileFor(path: string): URL | null {
     return new URL(".tools/node_modules/nats.ws/esm/nats.js", root);
   }
   if (path.startsWith("/dist/") && !path.includes("..")) return new URL(path.slice(1), root);
+  // the auth fixtures of tests/auth/fixtures.sh: fixtures.json and the .creds files only
+  if (/^\/auth\/[a-z]+\.(json|creds)$/.test(path)) return new URL(`.tmp${path}`, root);
   return null;
 }
 

@@ -1,4 +1,10 @@
-import { assertEquals, assertThrows } from "../assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertNotEquals,
+  assertThrows,
+} from "../assert.ts";
 import {
   buildAuthenticator,
   credsAuthenticator,
@@ -7,12 +13,11 @@ import {
   tokenAuthenticator,
   usernamePasswordAuthenticator,
 } from "../../js/authenticator.ts";
-import { decodeSeed, ed25519PublicKey, ed25519Sign, nkeySign, sha512 } from "../../js/nkeys.ts";
+import * as nkeys from "../../js/nkeys.ts";
 import { ErrorCode } from "../../js/errors.ts";
 
 const te = new TextEncoder();
-const hex = (a: Uint8Array) => Array.from(a).map((b) => b.toString(16).padStart(2, "0")).join("");
-const unhex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
+const td = new TextDecoder();
 
 // a throwaway user key; values cross-checked against nkeys.js 1.0.4 (the reference's signer)
 const SEED = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
@@ -41,49 +46,97 @@ Deno.test("auth - buildAuthenticator merges in order", () => {
   assertEquals(a(), { user: "u", auth_token: "t", pass: "p" });
 });
 
-Deno.test("nkeys - sha512 and RFC 8032 vectors", () => {
-  assertEquals(
-    hex(sha512(te.encode("abc"))),
-    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
-  );
-  assertEquals(
-    hex(sha512(new Uint8Array(0))),
-    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
-  );
-  // two-block input
-  assertEquals(hex(sha512(new Uint8Array(200).fill(0x61))).slice(0, 16), "4b11459c33f52a22");
-  // padding boundaries (111 bytes fit one block, 112 need two)
-  assertEquals(hex(sha512(new Uint8Array(111).fill(0x61))).slice(0, 16), "fa9121c7b32b9e01");
-  assertEquals(hex(sha512(new Uint8Array(112).fill(0x61))).slice(0, 16), "c01d080efd492776");
-  // RFC 8032 7.1 TEST 1 and TEST 2
-  const sk1 = unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-  assertEquals(
-    hex(ed25519PublicKey(sk1)),
-    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-  );
-  assertEquals(
-    hex(ed25519Sign(sk1, new Uint8Array(0))),
-    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
-  );
-  const sk2 = unhex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
-  assertEquals(
-    hex(ed25519PublicKey(sk2)),
-    "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
-  );
-  assertEquals(
-    hex(ed25519Sign(sk2, unhex("72"))),
-    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+Deno.test("nkeys - fromSeed signs like nkeys.js; the public key verifies", () => {
+  const kp = nkeys.fromSeed(te.encode(SEED));
+  assertEquals(kp.getPublicKey(), PUB);
+  const sig = kp.sign(te.encode("nonce-abc"));
+  assertEquals(sig.length, 64);
+  assertEquals(nkeys.encode(sig), SIG_NONCE_ABC);
+  assertEquals(kp.verify(te.encode("nonce-abc"), sig), true);
+  const pub = nkeys.fromPublic(PUB);
+  assertEquals(pub.verify(te.encode("nonce-abc"), sig), true);
+  assertEquals(pub.verify(te.encode("nonce-abd"), sig), false);
+  assertEquals(pub.verify(te.encode("nonce-abc"), sig.subarray(1)), false);
+  assertEquals(td.decode(kp.getPrivateKey()).slice(0, 1), "P");
+  assertEquals(td.decode(kp.getSeed()), SEED);
+  assertThrows(() => pub.sign(te.encode("x")), nkeys.NKeysErrorCode.CannotSign);
+  assertThrows(() => pub.getSeed(), nkeys.NKeysErrorCode.PublicKeyOnly);
+  assertThrows(() => pub.getPrivateKey(), nkeys.NKeysErrorCode.PublicKeyOnly);
+});
+
+Deno.test("nkeys - createUser/Account/Operator/Pair make distinct keys of their role", () => {
+  const made = [
+    [nkeys.createUser(), "SU", "U"],
+    [nkeys.createAccount(), "SA", "A"],
+    [nkeys.createOperator(), "SO", "O"],
+    [nkeys.createPair(nkeys.Prefix.Server), "SN", "N"],
+  ] as const;
+  for (const [kp, seed, pub] of made) {
+    assertEquals(td.decode(kp.getSeed()).slice(0, 2), seed);
+    assertEquals(kp.getPublicKey().slice(0, 1), pub);
+    assertEquals(kp.getPublicKey().length, 56);
+    const again = nkeys.fromSeed(kp.getSeed());
+    assertEquals(again.getPublicKey(), kp.getPublicKey());
+    const msg = te.encode("hello");
+    assertEquals(nkeys.fromPublic(kp.getPublicKey()).verify(msg, kp.sign(msg)), true);
+  }
+  assertNotEquals(nkeys.createUser().getPublicKey(), nkeys.createUser().getPublicKey());
+  assertThrows(
+    () => nkeys.createPair(nkeys.Prefix.Private),
+    nkeys.NKeysErrorCode.InvalidPrefixByte,
   );
 });
 
-Deno.test("nkeys - seed decoding and nonce signature", () => {
-  const { prefix } = decodeSeed(te.encode(SEED));
-  assertEquals(prefix, 20 << 3);
-  assertEquals(nkeySign(te.encode(SEED), "nonce-abc"), { nkey: PUB, sig: SIG_NONCE_ABC });
-  assertEquals(nkeySign(te.encode(` ${SEED}\n`)), { nkey: PUB, sig: "" });
-  assertThrows(() => decodeSeed(te.encode(SEED.slice(0, -1) + "A")), ErrorCode.BadCreds);
-  assertThrows(() => decodeSeed(te.encode("SUA1")), ErrorCode.BadCreds);
-  assertThrows(() => decodeSeed(te.encode(PUB)), ErrorCode.BadCreds);
+Deno.test("nkeys - clear wipes the key; bad seeds and keys are NKeysErrors that say why", () => {
+  const kp = nkeys.createUser();
+  const seed = kp.getSeed();
+  kp.clear();
+  assertEquals(seed.every((b) => b === 0), true, "the seed bytes are wiped");
+  assertThrows(() => kp.getPublicKey(), nkeys.NKeysErrorCode.ClearedPair);
+  assertThrows(() => kp.sign(te.encode("x")), nkeys.NKeysErrorCode.ClearedPair);
+  kp.clear(); // twice is fine
+
+  const typo = SEED.slice(0, 10) + (SEED[10] === "A" ? "B" : "A") + SEED.slice(11);
+  const e = assertThrows(
+    () => nkeys.fromSeed(te.encode(typo)),
+    nkeys.NKeysErrorCode.InvalidChecksum,
+  );
+  assertInstanceOf(e, nkeys.NKeysError);
+  assert(/checksum/.test((e as nkeys.NKeysError).chainedError?.message ?? ""), "detail chained");
+  assertThrows(() => nkeys.fromSeed(te.encode("SUAB")), nkeys.NKeysErrorCode.InvalidSeedLen);
+  assertThrows(() => nkeys.fromSeed(te.encode(PUB)), nkeys.NKeysErrorCode.InvalidSeed);
+  assertThrows(() => nkeys.fromSeed(te.encode("süd")), nkeys.NKeysErrorCode.InvalidEncoding);
+  assertThrows(() => nkeys.fromPublic(SEED), nkeys.NKeysErrorCode.InvalidPublicKey);
+  assertThrows(
+    () => nkeys.fromPublic(PUB.slice(0, -1) + "A"),
+    nkeys.NKeysErrorCode.InvalidChecksum,
+  );
+});
+
+Deno.test("nkeys - encode/decode are standard base64 and decode takes the URL-safe form", () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assertEquals(nkeys.encode(bytes), btoa(String.fromCharCode(...bytes)));
+  assertEquals(nkeys.decode(nkeys.encode(bytes)), bytes);
+  assertEquals(nkeys.decode("-_8"), nkeys.decode("+/8="));
+  assertThrows(() => nkeys.decode("a"));
+});
+
+Deno.test("auth - nkey authenticator: a bad seed is BAD_CREDS that says what is wrong", () => {
+  assertThrows(
+    () => nkeyAuthenticator(te.encode("SUAB"))("n"),
+    ErrorCode.BadCreds,
+    "58 characters",
+  );
+  assertThrows(
+    () => nkeyAuthenticator(te.encode(SEED.slice(0, -1) + "A"))("n"),
+    ErrorCode.BadCreds,
+    "checksum",
+  );
+  assertThrows(
+    () => jwtAuthenticator("a.b.c", te.encode(PUB))("n"),
+    ErrorCode.BadCreds,
+    "public key",
+  );
 });
 
 Deno.test("auth - nkey and jwt authenticators", () => {
@@ -117,7 +170,19 @@ ${SEED}
     nkey: PUB,
     sig: SIG_NONCE_ABC,
   });
-  assertThrows(() => credsAuthenticator(te.encode("nothing here"))(), ErrorCode.BadCreds);
+  assertThrows(
+    () => credsAuthenticator(te.encode("nothing here"))(),
+    ErrorCode.BadCreds,
+    "no user JWT block",
+  );
   const jwtOnly = creds.slice(0, creds.indexOf("*"));
-  assertThrows(() => credsAuthenticator(te.encode(jwtOnly))(), ErrorCode.BadCreds);
+  assertThrows(() => credsAuthenticator(te.encode(jwtOnly))(), ErrorCode.BadCreds, "no nkey seed");
+  const badSeed = creds.replace(SEED, SEED.slice(0, 40));
+  assertThrows(() => credsAuthenticator(te.encode(badSeed))(), ErrorCode.BadCreds, "seed");
+  // re-read at every call: a function's new value is used
+  let text = "garbage";
+  const fn = credsAuthenticator(() => te.encode(text));
+  assertThrows(() => fn("n"), ErrorCode.BadCreds);
+  text = creds;
+  assertEquals((fn("nonce-abc") as { sig: string }).sig, SIG_NONCE_ABC);
 });

@@ -10,7 +10,9 @@ Deno.test("errors - ErrorCode values are nats.deno's", () => {
   assertEquals(ErrorCode.ProtocolError, "NATS_PROTOCOL_ERR");
   assertEquals(ErrorCode.NotFunction, "NOT_FUNC");
   assertEquals(ErrorCode.ServerOptionNotAvailable, "SERVER_OPT_NA");
-  assertEquals(Object.keys(ErrorCode).length, 39);
+  // nats.deno's 39 members plus the nats-wasm extension SlowConsumer
+  assertEquals(ErrorCode.SlowConsumer, "SLOW_CONSUMER");
+  assertEquals(Object.keys(ErrorCode).length, 40);
 });
 
 Deno.test("errors - NatsError shape and predicates", () => {

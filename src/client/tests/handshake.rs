@@ -99,13 +99,17 @@ fn no_echo_needs_proto_1() {
 }
 
 #[test]
-fn authenticator_error_fails_the_dial() {
-    let mut h = H::with_auth(opts(&[]), Err("no creds".into()));
-    h.start();
-    h.open();
-    h.feed(INFO);
-    let closed = only(&h.recs, kind::CLOSED);
-    assert_eq!((closed.f[0].as_str(), closed.f[1].as_str()), ("BAD_AUTHENTICATION", "no creds"));
+fn authenticator_error_fails_the_dial_with_its_code() {
+    use crate::error::{ErrorCode, NatsError};
+    for code in [ErrorCode::BadAuthentication, ErrorCode::BadCreds] {
+        let mut h = H::with_auth(opts(&[]), Err(NatsError::new(code, "no creds")));
+        h.start();
+        h.open();
+        h.feed(INFO);
+        let closed = only(&h.recs, kind::CLOSED);
+        assert_eq!((closed.f[0].as_str(), closed.f[1].as_str()), (code.as_str(), "no creds"));
+        assert!(h.frames.is_empty(), "no CONNECT was sent");
+    }
 }
 
 #[test]

@@ -36,12 +36,12 @@ impl Entropy for TestEntropy {
 
 /// Authenticator that records the nonces it was called with.
 pub(super) struct TestAuth {
-    fields: Result<AuthFields, String>,
+    fields: Result<AuthFields, crate::error::NatsError>,
     nonces: Rc<RefCell<Vec<Option<String>>>>,
 }
 
 impl Authenticator for TestAuth {
-    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, String> {
+    fn authenticate(&mut self, nonce: Option<&str>) -> Result<AuthFields, crate::error::NatsError> {
         self.nonces.borrow_mut().push(nonce.map(str::to_string));
         self.fields.clone()
     }
@@ -90,11 +90,11 @@ impl H {
         Self::build(o, None)
     }
 
-    pub(super) fn with_auth(o: Options, fields: Result<AuthFields, String>) -> H {
+    pub(super) fn with_auth(o: Options, fields: Result<AuthFields, crate::error::NatsError>) -> H {
         Self::build(o, Some(fields))
     }
 
-    fn build(o: Options, auth: Option<Result<AuthFields, String>>) -> H {
+    fn build(o: Options, auth: Option<Result<AuthFields, crate::error::NatsError>>) -> H {
         let scripted = Rc::new(RefCell::new(VecDeque::new()));
         let nonces = Rc::new(RefCell::new(Vec::new()));
         let entropy = TestEntropy { scripted: scripted.clone(), counter: 0, nuids: 0 };
@@ -151,8 +151,25 @@ impl H {
         self.cmd(|c, now| c.handle_bytes(&bytes, now));
     }
 
+    /// The socket ended: with a close frame (code 1000) when `reason` is given, else without
+    /// one (1006, as a browser reports a dropped connection).
     pub(super) fn server_closed(&mut self, opened: bool, reason: &str) {
-        self.cmd(|c, now| c.handle_transport_closed(opened, reason, now));
+        let code = if reason.is_empty() { 1006 } else { 1000 };
+        self.server_closed_code(opened, code, reason);
+    }
+
+    /// The socket ended with this close code and reason (or runtime error text).
+    pub(super) fn server_closed_code(&mut self, opened: bool, code: u16, reason: &str) {
+        self.cmd(|c, now| c.handle_transport_closed(opened, code, reason, now));
+    }
+
+    /// `(type, data, detail)` of the STATUS records since the last take (records are kept).
+    pub(super) fn status_details(&self) -> Vec<(String, String, String)> {
+        self.recs
+            .iter()
+            .filter(|r| r.is(kind::STATUS))
+            .map(|r| (r.f[0].clone(), r.f[1].clone(), r.f[3].clone()))
+            .collect()
     }
 
     /// Opens the dialled socket and answers the handshake with `info` then PONG.

@@ -4,10 +4,14 @@
 
 mod harness;
 
+mod buffering;
+mod cluster;
 mod drain_close;
 mod fuzz;
 mod handshake;
+mod liveness;
 mod pubsub;
 mod reconnect;
+mod reconnect_policy;
 mod requests;
 mod server_errors;

@@ -183,7 +183,8 @@ fn ping_timer_counts_outstanding_and_stale_reconnects() {
     let s = h.statuses();
     let timers: Vec<&str> = s.iter().filter(|s| s.0 == "pingTimer").map(|s| s.1.as_str()).collect();
     assert_eq!(timers, vec!["1", "2", "1", "2", "3"]);
-    assert!(s.contains(&("staleConnection".into(), "a:1".into())));
+    // nats.deno's staleConnection carries "" (api-contract §1.7); the engine once sent host:port.
+    assert!(s.contains(&("staleConnection".into(), "".into())));
     assert!(s.contains(&("disconnect".into(), "a:1".into())));
     assert_eq!(h.take_cmds(), vec![close(1000, "stale connection"), dial("ws://a:1/")]);
 }
@@ -206,7 +207,7 @@ fn pending_flushes_fail_with_disconnect_and_resubscribe_keeps_the_remaining_max(
     h.handshake(INFO);
     let sent = h.sent();
     let after = sent.split_once("PING\r\n").unwrap().1;
-    assert_eq!(after, format!("SUB a q {sid}\r\nUNSUB {sid} 3\r\nSUB b {plain}\r\n"));
+    assert_eq!(after, format!("SUB a q {sid}\r\nUNSUB {sid} 3\r\nSUB b {plain}\r\nPING\r\n"));
     let c = only(&h.recs, kind::CONNECTED);
     assert_eq!((c.f[0].as_str(), c.extra), ("a:1", 0));
     assert!(h.statuses().contains(&("reconnect".into(), "a:1".into())));
@@ -251,13 +252,13 @@ fn connect_urls_merge_reports_only_changes_with_the_current_scheme() {
     assert!(h.statuses().is_empty());
     h.feed("INFO {\"server_id\":\"S\",\"connect_urls\":[\"c:3\"]}\r\n");
     assert_eq!(h.statuses(), vec![("update".into(), r#"{"added":[],"deleted":["d:4"]}"#.into())]);
-    // The gossiped server is dialled with the scheme of the connection that announced it
-    // (after `a`, which the rotation puts first).
+    // The gossiped server is dialled with the scheme of the connection that announced it, and
+    // before `a`: the server just lost goes last in the rotation.
     h.advance(10_000);
     h.server_closed(true, "");
-    assert_eq!(h.take_cmds(), vec![dial("ws://a:1/")]);
-    h.server_closed(false, "refused");
     assert_eq!(h.take_cmds(), vec![dial("ws://c:3/")]);
+    h.server_closed(false, "refused");
+    assert_eq!(h.take_cmds(), vec![dial("ws://a:1/")]);
 
     let mut o = opts(&[A]);
     o.ignore_cluster_updates = true;

@@ -1,0 +1,77 @@
+//! Base64 as nkeys.js's `encode`/`decode` helpers do it: standard alphabet with padding out;
+//! in, the "forgiving" decode of `atob` (ASCII whitespace ignored, padding optional, the unused
+//! low bits of the last character ignored) that also takes the URL-safe alphabet (`-`, `_`), as
+//! nkeys.js maps them before `atob`. The decoder is written out here rather than taken from
+//! `data-encoding`, whose generic decoder costs the wasm module about 22 KB of code.
+//!
+//! Must not: panic on any text; a string that is not base64 is `None`.
+
+use data_encoding::BASE64;
+
+/// Standard base64 with padding.
+pub fn encode(bytes: &[u8]) -> String {
+    BASE64.encode(bytes)
+}
+
+/// The 6-bit value of a base64 character of either alphabet.
+fn value(c: u8) -> Option<u32> {
+    Some(u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    }))
+}
+
+/// Decodes standard or URL-safe base64, with or without padding; `None` when it is not base64.
+pub fn decode(text: &str) -> Option<Vec<u8>> {
+    let mut s: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    // `atob` accepts one or two '=' only where they complete a 4-character group.
+    if s.len().is_multiple_of(4) {
+        for _ in 0..2 {
+            if s.last() == Some(&b'=') {
+                s.pop();
+            }
+        }
+    }
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s {
+        acc = (acc << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_forgives_like_atob() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(decode(&encode(&bytes)).unwrap(), bytes);
+        for n in 0..8 {
+            assert_eq!(decode(&encode(&bytes[..n])).unwrap(), &bytes[..n], "{n} bytes");
+        }
+        assert_eq!(encode(b"ab"), "YWI=");
+        assert_eq!(decode("YWI").unwrap(), b"ab");
+        assert_eq!(decode(" YW\nI= ").unwrap(), b"ab");
+        assert_eq!(decode("-_8").unwrap(), decode("+/8=").unwrap());
+        assert_eq!(decode("YWJ").unwrap(), b"ab", "trailing bits ignored");
+        assert_eq!(decode(""), Some(vec![]));
+        for bad in ["Y", "YW=I", "YWI==", "Y!==", "é", "YQ==="] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+}
