@@ -68,7 +68,7 @@ fn claims_json(c: &Claims, iss: &str) -> String {
 
 /// Encodes and signs `claims` with `issuer`'s key.
 pub fn encode(claims: &Claims, issuer: &Seed) -> String {
-    let body = claims_json(claims, &issuer.key_pair.public_key());
+    let body = claims_json(claims, &issuer.public_key());
     let signing_input =
         format!("{}.{}", BASE64URL_NOPAD.encode(HEADER.as_bytes()), BASE64URL_NOPAD.encode(body.as_bytes()));
     let sig = nkey::sign(issuer, signing_input.as_bytes());

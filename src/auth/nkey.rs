@@ -7,15 +7,17 @@
 //! namespace can rethrow the same codes. Each error also carries a sentence saying what exactly is
 //! wrong with the input (length, alphabet, checksum, role).
 //!
-//! Key pairs, signing and key encoding are the `nkeys` crate's. Decoding key text (base32 and the
-//! CRC16) is done here, and verify-only public keys are ed25519-dalek's `VerifyingKey` (the type
-//! nkeys wraps): the decoder of `data-encoding` that nkeys would use costs the wasm module about
-//! 22 KB of code for what is 30 lines below.
+//! Key pairs and signing are the `nkeys` crate's. Key text (base32 and the CRC16) is decoded and
+//! encoded here, and verify-only public keys are ed25519-dalek's `VerifyingKey` (the type nkeys
+//! wraps): `data-encoding`, which nkeys uses for key text, costs the wasm module about 22 KB of
+//! code for its decoder and 10 KB for its encoder, for what is 50 lines below. Since nkeys only
+//! gives a pair's public key as text (through that encoder), [`Seed`] derives the key bytes
+//! itself with ed25519-dalek, as nkeys does: one more Ed25519 base-point multiplication per
+//! decoded seed (tens of microseconds, once per handshake), not on any message path.
 //!
 //! Must not: panic on any bytes, or keep key material: a seed is decoded per call and dropped.
 
-use data_encoding::{BASE32_NOPAD, BASE64};
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
 use nkeys::KeyPair;
 use nkeys::KeyPairType;
 
@@ -189,11 +191,46 @@ fn decode_text(s: &str, what: &str) -> Result<Vec<u8>, NkeyError> {
     Ok(out)
 }
 
-/// A decoded seed: its role, the raw 32-byte Ed25519 seed and the key pair it holds.
+/// A decoded seed: its role, the raw 32-byte Ed25519 seed, its public key and the key pair it
+/// holds.
 pub struct Seed {
     pub role: Role,
     raw: [u8; 32],
+    public: [u8; 32],
     pub key_pair: KeyPair,
+}
+
+impl Seed {
+    /// The encoded public key (`U…`, `A…`, …): what `key_pair.public_key()` returns, without
+    /// data-encoding's encoder.
+    pub fn public_key(&self) -> String {
+        encode_key(&[self.role.prefix()], &self.public)
+    }
+}
+
+/// Key text: base32 (RFC 4648 alphabet, no padding) of `prefix`, `key` and their CRC16
+/// (little-endian), as the nkeys crate encodes every key.
+fn encode_key(prefix: &[u8], key: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut raw = Vec::with_capacity(prefix.len() + key.len() + 2);
+    raw.extend_from_slice(prefix);
+    raw.extend_from_slice(key);
+    raw.extend_from_slice(&crc16(&raw).to_le_bytes());
+    let mut out = String::with_capacity((raw.len() * 8).div_ceil(5));
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for b in raw {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[(acc >> bits) as usize & 31]));
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[(acc << (5 - bits)) as usize & 31]));
+    }
+    out
 }
 
 /// Decodes a seed (`SU…`, `SA…`, `SO…`, …) given as the bytes of its text.
@@ -232,7 +269,9 @@ pub fn decode_seed(text: &[u8]) -> Result<Seed, NkeyError> {
     })?;
     let key_pair = KeyPair::new_from_raw(role.kind(), key)
         .map_err(|e| NkeyError::new(NkeyErrorKind::InvalidSeed, format!("the seed is not usable: {e}")))?;
-    Ok(Seed { role, raw: key, key_pair })
+    // The same derivation nkeys makes inside `new_from_raw` (its `pk`), which it does not expose.
+    let public = SigningKey::from_bytes(&key).verifying_key().to_bytes();
+    Ok(Seed { role, raw: key, public, key_pair })
 }
 
 /// A verify-only public key.
@@ -270,21 +309,19 @@ pub fn decode_public(text: &[u8]) -> Result<PublicKey, NkeyError> {
 
 /// Encodes a new seed for `role` from 32 random bytes (the caller's cryptographic source).
 pub fn encode_seed(role: Role, random: [u8; 32]) -> String {
-    // `new_from_raw` accepts any 32 bytes and `seed()` is set for a pair built from them.
-    KeyPair::new_from_raw(role.kind(), random).and_then(|kp| kp.seed()).unwrap_or_default()
+    // Any 32 bytes are an Ed25519 seed. The two prefix bytes: `S` in the top 5 bits, then the
+    // role's prefix byte (as nkeys's `encode_seed`).
+    let prefix = role.prefix();
+    encode_key(&[PREFIX_SEED | prefix >> 5, (prefix & 31) << 3], &random)
 }
 
 /// The encoded private key (`P…`): the 64-byte Ed25519 secret (seed then public key), as
 /// nkeys.js's `getPrivateKey()` returns it.
 pub fn private_key(seed: &Seed) -> Result<String, NkeyError> {
-    let public = decode_public(seed.key_pair.public_key().as_bytes())?;
-    let mut bytes = Vec::with_capacity(1 + 64 + 2);
-    bytes.push(PREFIX_PRIVATE);
-    bytes.extend_from_slice(&seed.raw);
-    bytes.extend_from_slice(public.key.as_bytes());
-    let crc = crc16(&bytes);
-    bytes.extend_from_slice(&crc.to_le_bytes());
-    Ok(BASE32_NOPAD.encode(&bytes))
+    let mut secret = [0u8; 64];
+    secret[..32].copy_from_slice(&seed.raw);
+    secret[32..].copy_from_slice(&seed.public);
+    Ok(encode_key(&[PREFIX_PRIVATE], &secret))
 }
 
 /// CRC-16/XMODEM (polynomial 0x1021, initial 0), as nkeys append to every encoded key.
@@ -315,13 +352,14 @@ pub fn verify(public: &PublicKey, data: &[u8], sig: &[u8]) -> bool {
 /// unpadded base64url). Without a nonce there is nothing to sign and `sig` is empty.
 pub fn sign_nonce(seed_text: &[u8], nonce: Option<&str>) -> Result<(String, String), NkeyError> {
     let seed = decode_seed(seed_text)?;
-    let sig = nonce.map(|n| BASE64.encode(&sign(&seed, n.as_bytes()))).unwrap_or_default();
-    Ok((seed.key_pair.public_key(), sig))
+    let sig = nonce.map(|n| super::base64::encode(&sign(&seed, n.as_bytes()))).unwrap_or_default();
+    Ok((seed.public_key(), sig))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use data_encoding::BASE32_NOPAD;
 
     // A throwaway user key; the signature of "nonce-abc" was cross-checked against nkeys.js 1.0.4.
     const SEED: &str = "SUAKGJAOF4EFRH3TZACU72G5EF3EB2VMPOHFYAVY6R26WJTOBETT3AVKDM";
@@ -342,6 +380,11 @@ mod tests {
             let seed = decode_seed(kp.seed().unwrap().as_bytes()).unwrap();
             assert_eq!(seed.raw, [b; 32]);
             assert_eq!(seed.key_pair.public_key(), kp.public_key());
+            assert_eq!(seed.public_key(), kp.public_key());
+            for role in [Role::User, Role::Account, Role::Operator, Role::Server, Role::Cluster] {
+                let theirs = KeyPair::new_from_raw(role.kind(), [b; 32]).unwrap();
+                assert_eq!(encode_seed(role, [b; 32]), theirs.seed().unwrap());
+            }
             let public = decode_public(kp.public_key().as_bytes()).unwrap();
             assert!(verify(&public, b"x", &kp.sign(b"x").unwrap()));
         }

@@ -11,6 +11,7 @@ mod connection;
 mod disconnect;
 mod errors;
 mod handshake;
+mod idmap;
 mod inbound;
 mod lifecycle;
 pub mod options;

@@ -6,10 +6,11 @@
 //! Must not: expose the mux subscription as a user subscription, or end a request twice: every
 //! request ends exactly once, with a REPLY (single request) or a REQ_END.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::batch::kind;
 use super::connection::Connection;
+use super::idmap::IdMap;
 use super::options::RequestManyStrategy;
 use super::outbound::{check_subject, closed_error, draining_error};
 use super::records::Delivery;
@@ -40,8 +41,10 @@ pub(super) struct Mux {
     /// `(prefix, sid)`: `<inbox_prefix>.<nuid>` and the sid of `SUB <prefix>.*`; `None` until the
     /// first request (and again after a permission error resets it).
     inbox: Option<(String, u32)>,
+    /// Keyed by the reply subject's last token, which the server sends back: std's seeded hasher.
     by_nuid: HashMap<String, u32>,
-    requests: BTreeMap<u32, Request>,
+    /// By token; a hash map for size (`idmap.rs`), sorted where order shows (`tokens*`).
+    requests: IdMap<u32, Request>,
     last_token: u32,
 }
 
@@ -55,13 +58,19 @@ impl Mux {
         self.inbox.as_ref().map(|(prefix, _)| format!("{prefix}.*"))
     }
 
+    /// Every pending token, ascending.
     pub(super) fn tokens(&self) -> Vec<u32> {
-        self.requests.keys().copied().collect()
+        let mut tokens: Vec<u32> = self.requests.keys().copied().collect();
+        tokens.sort_unstable();
+        tokens
     }
 
-    /// Tokens of the requests published to `subject`.
+    /// Tokens of the requests published to `subject`, ascending.
     pub(super) fn tokens_for_subject(&self, subject: &str) -> Vec<u32> {
-        self.requests.iter().filter(|(_, r)| r.subject == subject).map(|(t, _)| *t).collect()
+        let mut tokens: Vec<u32> =
+            self.requests.iter().filter(|(_, r)| r.subject == subject).map(|(t, _)| *t).collect();
+        tokens.sort_unstable();
+        tokens
     }
 
     /// Forgets the inbox so the next request subscribes anew.

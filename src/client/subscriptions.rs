@@ -6,10 +6,9 @@
 //! appears here), or write to the wire while not connected: the server forgets subscriptions with
 //! the socket, and `resubscribe_all` restores them from this table.
 
-use std::collections::BTreeMap;
-
 use super::batch::kind;
 use super::connection::Connection;
+use super::idmap::IdMap;
 use super::outbound::{PingKind, check_subject, closed_error, draining_error};
 use super::records::Delivery;
 use super::timers::TimerKey;
@@ -28,10 +27,12 @@ pub(super) struct Sub {
     pub(super) draining: bool,
 }
 
-/// Live subscriptions by sid (ordered, so the resubscribe replays them in creation order).
+/// Live subscriptions by sid. A hash map for size (see `idmap.rs`); what needs sid order (the
+/// resubscribe replays subscriptions in creation order, ends are reported in sid order) asks
+/// [`Subs::sids`] or [`Subs::iter`], which sort.
 #[derive(Debug, Default)]
 pub(super) struct Subs {
-    map: BTreeMap<u32, Sub>,
+    map: IdMap<u32, Sub>,
     /// Last sid handed out; sids start at 1 and only increase (shared with the mux).
     last_sid: u32,
 }
@@ -49,20 +50,25 @@ impl Subs {
         self.map.contains_key(&sid)
     }
 
+    /// Every sid, ascending.
     pub(super) fn sids(&self) -> Vec<u32> {
-        self.map.keys().copied().collect()
+        let mut sids: Vec<u32> = self.map.keys().copied().collect();
+        sids.sort_unstable();
+        sids
     }
 
+    /// Every subscription, by ascending sid (off the hot paths: it sorts).
     pub(super) fn iter(&self) -> impl Iterator<Item = (&u32, &Sub)> {
-        self.map.iter()
+        self.sids().into_iter().filter_map(|sid| self.map.get_key_value(&sid))
     }
 
-    /// First subscription with this subject and queue (permission routing).
+    /// First subscription (lowest sid) with this subject and queue (permission routing).
     pub(super) fn find(&self, subject: &str, queue: Option<&str>) -> Option<u32> {
         self.map
             .iter()
-            .find(|(_, s)| s.subject == subject && s.queue.as_deref() == queue)
+            .filter(|(_, s)| s.subject == subject && s.queue.as_deref() == queue)
             .map(|(sid, _)| *sid)
+            .min()
     }
 
     fn bump(&mut self) -> u32 {
@@ -215,7 +221,7 @@ impl Connection {
     /// has a max (upstream forgets the max here; that would over-deliver after a reconnect).
     pub(super) fn resubscribe_all(&mut self) {
         let wire = &mut self.out.wire;
-        for (sid, sub) in self.subs.map.iter() {
+        for (sid, sub) in self.subs.iter() {
             encode::subscribe(wire, &sub.subject, sub.queue.as_deref(), u64::from(*sid));
             if let Some(max) = sub.max {
                 encode::unsubscribe(wire, u64::from(*sid), Some(max.saturating_sub(sub.received)));

@@ -37,8 +37,8 @@ const VERSION: &[u8] = b"NATS/1.0";
 /// The blank line that ends every block (the CRLF of the last line plus an empty line).
 const END: &[u8] = b"\r\n\r\n";
 
-/// Once a block has more distinct keys than this, repeated-key lookup switches from a linear scan
-/// to an index, so a hostile block of many keys costs O(n log n) instead of O(n²). Real blocks
+/// Once a block has more lines than this, values are grouped by key by sorting instead of a linear
+/// scan per line, so a hostile block of many keys costs O(n log n) instead of O(n²). Real blocks
 /// have a handful of keys, where the scan is faster and allocates nothing.
 const LINEAR_LOOKUP_KEYS: usize = 16;
 
@@ -70,6 +70,29 @@ fn valid_text(text: &str) -> bool {
     !text.bytes().any(|b| b == b'\r' || b == b'\n')
 }
 
+/// Groups `(key, value)` lines into entries in first-seen key order, values in line order: what
+/// repeated `push_value` calls give, in O(n log n). By sorting rather than with a map: a
+/// `BTreeMap` costs the wasm module about 8 KB, and std's `HashMap` is not seeded randomly on
+/// wasm32-unknown-unknown, so a hostile block of colliding keys could make it quadratic.
+fn group_by_key(lines: Vec<(&str, &str)>) -> Vec<(String, Vec<String>)> {
+    // By key, then by line: each key's lines form one run, its first line first.
+    let mut order: Vec<(&str, usize)> = lines.iter().enumerate().map(|(i, (key, _))| (*key, i)).collect();
+    order.sort_unstable();
+    // Each key's entry, at the index of its first line (a slot table rather than a second sort).
+    let mut slots: Vec<Option<(String, Vec<String>)>> = vec![None; lines.len()];
+    let mut first = 0;
+    for (n, &(key, i)) in order.iter().enumerate() {
+        if n == 0 || order[n - 1].0 != key {
+            first = i;
+            slots[i] = Some((key.to_owned(), Vec::new()));
+        }
+        if let Some((_, values)) = &mut slots[first] {
+            values.push(lines[i].1.to_owned());
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
 impl Headers {
     /// Decodes a raw header block (what HMSG's `hdr_len` covers). Lines without `:` are ignored,
     /// values are trimmed.
@@ -77,13 +100,13 @@ impl Headers {
         let after_version = block.strip_prefix(VERSION).ok_or(HeaderError::MissingVersion)?;
         let body = after_version.strip_suffix(END).ok_or(HeaderError::Malformed)?;
         let body = std::str::from_utf8(body).map_err(|_| HeaderError::Malformed)?;
-        let mut lines = body.split("\r\n");
+        let mut lines_iter = body.split("\r\n");
         // `split` always yields at least one item: the rest of the version line.
-        let status = lines.next().unwrap_or_default();
+        let status = lines_iter.next().unwrap_or_default();
         let (code, description) = decode_status(status)?;
         let mut headers = Headers { code, description: description.to_owned(), entries: Vec::new() };
-        let mut index: Option<std::collections::BTreeMap<String, usize>> = None;
-        for line in lines {
+        let mut lines: Vec<(&str, &str)> = Vec::new();
+        for line in lines_iter {
             let Some((key, value)) = line.split_once(':') else {
                 continue;
             };
@@ -93,34 +116,25 @@ impl Headers {
             if key.is_empty() {
                 continue;
             }
-            headers.push_value(&mut index, key, trim_ws(value));
+            lines.push((key, trim_ws(value)));
+        }
+        if lines.len() <= LINEAR_LOOKUP_KEYS {
+            for (key, value) in lines {
+                headers.push_value(key, value);
+            }
+        } else {
+            headers.entries = group_by_key(lines);
         }
         Ok(headers)
     }
 
-    /// Appends `value` under `key`, keeping first-seen key order.
-    fn push_value(
-        &mut self,
-        index: &mut Option<std::collections::BTreeMap<String, usize>>,
-        key: &str,
-        value: &str,
-    ) {
-        let found = match index {
-            Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| k == key),
-        };
-        if let Some(values) = found.and_then(|i| self.entries.get_mut(i)) {
+    /// Appends `value` under `key`, keeping first-seen key order (a linear scan: few keys).
+    fn push_value(&mut self, key: &str, value: &str) {
+        if let Some(values) = self.entries.iter_mut().find(|(k, _)| k == key) {
             values.1.push(value.to_owned());
             return;
         }
-        if let Some(index) = index {
-            index.insert(key.to_owned(), self.entries.len());
-        }
         self.entries.push((key.to_owned(), vec![value.to_owned()]));
-        if index.is_none() && self.entries.len() > LINEAR_LOOKUP_KEYS {
-            let built = self.entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
-            *index = Some(built);
-        }
     }
 
     /// Appends the encoded block to `out`, always starting `NATS/1.0` and ending with the blank
@@ -416,6 +430,20 @@ mod tests {
             assert_eq!(v, &["0", "1", "2"]);
         }
         assert_eq!(Headers::decode(&encoded(&h)), Ok(h));
+    }
+
+    #[test]
+    fn grouping_by_sort_equals_the_linear_scan() {
+        // keys repeat out of order, with case variants (exact match) and empty values
+        let lines: Vec<(String, String)> =
+            (0..200).map(|i| (format!("k{}", (i * 7) % 23), format!("v{i}"))).collect();
+        let mut lines: Vec<(&str, &str)> = lines.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        lines.extend([("K1", ""), ("k1", "last")]);
+        let mut linear = Headers::default();
+        for &(k, v) in &lines {
+            linear.push_value(k, v);
+        }
+        assert_eq!(group_by_key(lines), linear.entries);
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn nkey_create_seed(prefix: u8) -> Result<String, JsValue> {
 /// The public key (`U…`, `A…`, ...) of a seed.
 #[wasm_bindgen(js_name = nkeyPublicKey)]
 pub fn nkey_public_key(seed: &[u8]) -> Result<String, JsValue> {
-    Ok(nkey::decode_seed(seed).map_err(nkeys_error)?.key_pair.public_key())
+    Ok(nkey::decode_seed(seed).map_err(nkeys_error)?.public_key())
 }
 
 /// The encoded private key (`P…`) of a seed.
