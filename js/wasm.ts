@@ -9,24 +9,7 @@
  * Must not: wrap or re-implement engine functions (callers rewrap thrown errors as NatsError).
  */
 // @deno-types="./wasm/nats_wasm.d.ts"
-import init, {
-  base64Decode,
-  base64Encode,
-  credsSignNonce,
-  decodeHeaders,
-  encodeHeaders,
-  hostPort,
-  nextNuid,
-  nkeyCheckPublic,
-  nkeyCreateSeed,
-  nkeyPrivateKey,
-  nkeyPublicKey,
-  nkeySign,
-  nkeySignNonce,
-  nkeyVerify,
-  normalizeServerUrl,
-  WasmConnection,
-} from "./wasm/nats_wasm.js";
+import init, { decodeHeaders, encodeHeaders } from "./wasm/nats_wasm.js";
 import { setHeaderWire } from "./headers.ts";
 
 const here = import.meta.url;
@@ -50,6 +33,7 @@ setHeaderWire({
   decode: decodeHeaders,
 });
 
+// @deno-types="./wasm/nats_wasm.d.ts"
 export {
   base64Decode,
   base64Encode,
@@ -67,4 +51,4 @@ export {
   nkeyVerify,
   normalizeServerUrl,
   WasmConnection,
-};
+} from "./wasm/nats_wasm.js";
