@@ -55,6 +55,7 @@ const K_INFO = 7;
 const K_CONNECTED = 8;
 const K_CLOSED = 9;
 const K_DRAINED = 10;
+const K_SUBS_DRAINED = 11;
 
 function str(arena: Uint8Array, off: number, len: number): string {
   return len === 0 ? "" : TD.decode(arena.subarray(off, off + len));
@@ -104,6 +105,8 @@ export class NatsConnectionImpl implements NatsConnection {
   private connectedOnce = false;
   private isConnected = false;
   private draining = false;
+  /** The subscriptions a connection drain ends, as they were when it started. */
+  private drainingSubs: SubscriptionImpl[] = [];
   private server = "";
   private lastStats: Stats = { inBytes: 0, outBytes: 0, inMsgs: 0, outMsgs: 0 };
   private asyncTraces: boolean;
@@ -277,12 +280,33 @@ export class NatsConnectionImpl implements NatsConnection {
           );
           break;
         }
+        case K_SUBS_DRAINED:
+          this.subsDrained();
+          break;
         case K_DRAINED:
           break;
         default:
           break;
       }
     }
+  }
+
+  /**
+   * Connection drain: the engine has ended every subscription and waits. Once each has processed
+   * the messages it had queued (`whenProcessed()`: iterators yielded them all and their loop came
+   * back for more, callbacks ran), the engine blocks publishing, flushes and closes; until then
+   * handlers can still respond.
+   */
+  private subsDrained(): void {
+    const subs = this.drainingSubs;
+    this.drainingSubs = [];
+    Promise.all(subs.map((s) => s.whenProcessed())).then(() => {
+      try {
+        this.wc?.drainContinue();
+      } catch {
+        // closed meanwhile
+      }
+    });
   }
 
   private reply(token: number, r: PendingRequest, m: MsgImpl): void {
@@ -728,9 +752,12 @@ export class NatsConnectionImpl implements NatsConnection {
       return Promise.reject(NatsError.errorForCode(ErrorCode.ConnectionDraining));
     }
     this.draining = true;
+    // taken first: the engine may end the subscriptions from inside drain() (when disconnected)
+    this.drainingSubs = Array.from(this.subs.values());
     try {
       wc.drain();
     } catch (err) {
+      this.drainingSubs = [];
       return Promise.reject(toNatsError(err));
     }
     return this.closed$.then(() => {});

@@ -164,5 +164,6 @@ export class MsgImpl implements Msg {
 /** True when `msg` is a no-responders status (empty payload and header code 503). */
 export function isNoResponders(msg: MsgImpl): boolean {
   if (msg.data.length !== 0) return false;
-  return msg.statusCode === 503 || (msg.statusCode === 0 && msg.headers?.code === 503);
+  // the engine extracts the status code of every header block: no need to decode headers here
+  return msg.statusCode === 503;
 }

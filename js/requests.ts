@@ -78,6 +78,10 @@ export function requestNoMux(
     },
   });
   sub.requestSubject = subject;
+  // A subscription that ends cleanly without a reply (close or drain of the connection) would
+  // leave the request pending forever: settle it as a mux request is settled. After a reply or
+  // an error this reject is a no-op.
+  sub.closed.then(() => d.reject(NatsError.errorForCode(ErrorCode.ConnectionClosed)));
   try {
     host.publish(subject, data, { reply: inbox, headers });
   } catch (err) {

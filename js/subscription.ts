@@ -301,7 +301,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   ended(err?: NatsError): void {
     this.released = true;
     if (this.done) return;
-    if (this.drained) this.drained.resolve();
+    // an iterator nobody started: see whenProcessed()
+    if (this.drained && this.cb === undefined && !this.yielding) this.drained.resolve();
     const cb = this.cb;
     if (cb !== undefined) {
       this.done = true;
@@ -339,7 +340,23 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     this.host.unsubscribeSid(this, 0);
   }
 
-  /** Unsubscribes and resolves once the server confirmed no more messages are in flight. */
+  /**
+   * Resolves once the messages this subscription queued are processed: its `closed`, which
+   * resolves when an iterator has yielded everything and its loop came back for more (or left),
+   * or when a callback subscription ended (each message ran its callback on arrival). An iterator
+   * that was never started counts as processed: nothing would ever take its messages, and a
+   * connection drain must not wait for them forever (nats.deno resolves a drain once the
+   * iterator is stopped, not once it is read). Its messages stay queued for a late loop.
+   */
+  whenProcessed(): Promise<void> {
+    if (this.cb === undefined && !this.yielding) return Promise.resolve();
+    return this.closed;
+  }
+
+  /**
+   * Unsubscribes; resolves once the server confirmed no more messages are in flight and the
+   * queued ones are processed (`closed`; see `whenProcessed()` for an iterator never started).
+   */
   drain(): Promise<void> {
     if (this.host.isClosed()) {
       return Promise.reject(NatsError.errorForCode(ErrorCode.ConnectionClosed));
@@ -349,7 +366,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     }
     if (!this.drained) {
       this.draining = true;
-      this.drained = deferred<void>();
+      const drained = this.drained = deferred<void>();
+      this.closed.then(() => drained.resolve());
       try {
         this.host.drainSid(this);
       } catch (err) {

@@ -167,3 +167,60 @@ Deno.test("connect: reconnect: false closes the client when the server drops", a
     await srv.dispose();
   }
 });
+
+Deno.test("connect: a reconnectDelayHandler may give up by closing the connection", async () => {
+  const srv = await new PrivateServer().start();
+  try {
+    const ref: { nc?: NatsConnection } = {};
+    let calls = 0;
+    const nc = ref.nc = await connectPrivate(srv, {
+      maxReconnectAttempts: -1,
+      reconnectDelayHandler: () => {
+        calls++;
+        // called by the engine while it decides the next dial: the close runs right after
+        ref.nc?.close();
+        return 50;
+      },
+    });
+    const done = nc.closed();
+    await srv.stop();
+    await within(done, 5000, "closed() after the handler closed the connection");
+    assert(calls >= 1, "the handler ran");
+    assertEquals(nc.isClosed(), true);
+  } finally {
+    await srv.dispose();
+  }
+});
+
+Deno.test("connect: an authenticator that uses the connection gets an error, not a broken client", async () => {
+  const srv = await new PrivateServer().start();
+  try {
+    const ref: { nc?: NatsConnection } = {};
+    const seen: string[] = [];
+    const nc = ref.nc = await connectPrivate(srv, {
+      authenticator: (): void => {
+        try {
+          ref.nc?.publish("from.authenticator");
+          seen.push("published");
+        } catch (err) {
+          seen.push((err as NatsError).code);
+        }
+      },
+    });
+    const sc = StringCodec();
+    const sub = nc.subscribe("after.reconnect", { max: 1 });
+    await srv.stop();
+    await srv.start();
+    await within(nc.flush(), 10_000, "reconnected");
+    // the client still works after the nested call was refused
+    nc.publish("after.reconnect", sc.encode("ok"));
+    const [m] = await take(sub, 1, 5000, "message after reconnect");
+    assertEquals(sc.decode(m.data), "ok");
+    assertEquals(seen[0], "published", "first handshake: nc was not yet assigned");
+    assertEquals(seen.slice(1).every((c) => c === "BAD API"), true, `got ${seen}`);
+    assert(seen.length >= 2, "the authenticator ran again on reconnect");
+    await nc.close();
+  } finally {
+    await srv.dispose();
+  }
+});

@@ -250,3 +250,26 @@ Deno.test("connection options: getServer() reports host:port of the URL it conne
   assertEquals(nc.getServer(), hostPort(NATS_URL));
   await nc.close();
 });
+
+Deno.test({
+  name: "connection options: a pingInterval beyond setTimeout's range does not spin the timer",
+  ignore: IS_NATS_WS,
+  fn: async () => {
+    // Hosts run a setTimeout delay above 2^31-1 ms after 1 ms, and Deno warns each time: the
+    // client must cap the delay and re-arm instead. Run in a child process to read its stderr.
+    const script = `
+      import { connect } from "${new URL("../dist/mod.js", import.meta.url).href}";
+      const nc = await connect({ servers: "${NATS_URL}", pingInterval: 2 ** 32 });
+      await new Promise((r) => setTimeout(r, 300));
+      await nc.close();
+    `;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--ext=ts", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, stderr);
+    assert(!stderr.includes("TimeoutOverflowWarning"), stderr);
+  },
+});

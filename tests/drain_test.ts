@@ -6,6 +6,8 @@ import { createInbox, Empty, ErrorCode, StringCodec } from "./deps.ts";
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { connectTest, drainAll, latch, take, within } from "./helpers.ts";
 
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 const sc = StringCodec();
 
 Deno.test("drain: sub.drain() delivers every in-flight message, then the iterator ends", async () => {
@@ -88,13 +90,15 @@ Deno.test("drain: replies sent by handlers while the connection drains still go 
   const subj = createInbox("drain-svc");
   const got = latch<void>();
   const sub = svc.subscribe(subj);
+  let stopped: Promise<void> | undefined;
   const served = (async () => {
     for await (const m of sub) {
       got.resolve();
-      // the README's admin.stop: start draining, then answer
-      const d = svc.drain();
+      // the README's admin.stop: start draining, then answer. Not awaited in here: the drain
+      // waits for this loop to come back for more (api-contract §2), so awaiting it in the loop
+      // body would never end.
+      stopped = svc.drain();
       m.respond("bye");
-      await d;
     }
   })();
   await svc.flush();
@@ -102,6 +106,7 @@ Deno.test("drain: replies sent by handlers while the connection drains still go 
   await within(got, 2000, "request received");
   assertEquals((await r).string(), "bye");
   await within(served, 3000, "service loop end");
+  await within(stopped!, 3000, "svc.drain()");
   assertEquals(await svc.closed(), undefined);
   await client.close();
 });
@@ -111,4 +116,87 @@ Deno.test("drain: sub.drain() after the connection closed rejects with CONNECTIO
   const sub = nc.subscribe(createInbox("late"));
   await nc.close();
   await assertRejects(() => sub.drain(), ErrorCode.ConnectionClosed);
+});
+
+Deno.test("drain: a service answers the requests it had queued when nc.drain() starts", async () => {
+  // api-contract §2 "Connection drain order": publishing is blocked only once every subscription
+  // has processed what it had queued, so a graceful shutdown still answers in-flight requests.
+  const svc = await connectTest();
+  const client = await connectTest();
+  const subj = createInbox("drain-queued");
+  const sub = svc.subscribe(subj);
+  const started = latch<void>();
+  const failures: string[] = [];
+  const served = (async () => {
+    for await (const m of sub) {
+      started.resolve();
+      await delay(10);
+      try {
+        m.respond(sc.encode(`re:${m.string()}`));
+      } catch (err) {
+        failures.push((err as { code?: string }).code ?? String(err));
+      }
+    }
+  })();
+  await svc.flush();
+  const N = 5;
+  const replies = Array.from(
+    { length: N },
+    (_, i) => client.request(subj, sc.encode(`${i}`), { timeout: 2000 }).then((m) => m.string()),
+  );
+  await client.flush(); // the server has routed every request to svc
+  await within(started, 2000, "first request received");
+  await within(svc.drain(), 5000, "svc.drain()");
+  const got = await Promise.allSettled(replies);
+  assertEquals(
+    got.map((r) => r.status === "fulfilled" ? r.value : `${r.reason}`),
+    Array.from({ length: N }, (_, i) => `re:${i}`),
+  );
+  await within(served, 2000, "service loop end");
+  assertEquals(failures, [], "respond() during the drain");
+  assertEquals([sub.isClosed(), svc.isClosed()], [true, true]);
+  await client.close();
+});
+
+Deno.test("drain: sub.drain() resolves once the loop has processed the queued messages", async () => {
+  const nc = await connectTest();
+  const pub = await connectTest();
+  const subj = createInbox("sub-drain-slow");
+  const sub = nc.subscribe(subj);
+  await nc.flush();
+  for (let i = 0; i < 5; i++) pub.publish(subj, `${i}`);
+  await pub.flush();
+  const processed: string[] = [];
+  const loop = (async () => {
+    for await (const m of sub) {
+      await delay(10);
+      processed.push(m.string());
+    }
+  })();
+  await within(sub.drain(), 5000, "sub.drain()");
+  assertEquals(processed, ["0", "1", "2", "3", "4"], "processed when sub.drain() resolved");
+  await within(loop, 2000, "iterator end");
+  await nc.close();
+  await pub.close();
+});
+
+Deno.test("drain: a subscription nobody iterates does not hold nc.drain() or sub.drain()", async () => {
+  const nc = await connectTest();
+  const pub = await connectTest();
+  const a = createInbox("never-read-a");
+  const b = createInbox("never-read-b");
+  const sa = nc.subscribe(a); // never iterated: counts as processed once it ends
+  const sb = nc.subscribe(b);
+  await nc.flush();
+  for (let i = 0; i < 3; i++) {
+    pub.publish(a, `${i}`);
+    pub.publish(b, `${i}`);
+  }
+  await pub.flush();
+  await within(sb.drain(), 3000, "sub.drain() of an un-iterated subscription");
+  await within(nc.drain(), 3000, "nc.drain() with an un-iterated subscription");
+  assertEquals(await nc.closed(), undefined);
+  // its messages are still there for a late loop
+  assertEquals((await drainAll(sa, 2000)).map((m) => m.string()), ["0", "1", "2"]);
+  await pub.close();
 });

@@ -146,3 +146,50 @@ Deno.test("headers: many headers and a large header block round-trip", async () 
   assertEquals(m.string(), "data");
   await nc.close();
 });
+
+/** A responder over raw TCP (port 14222 of the default server) that answers every request with
+ * an empty payload and a header value that is not UTF-8, as a Latin-1 peer might send. */
+async function latin1Responder(subject: string): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: 14222 });
+  const enc = new TextEncoder();
+  await conn.write(
+    enc.encode(`CONNECT {"verbose":false,"headers":true}\r\nSUB ${subject} 1\r\nPING\r\n`),
+  );
+  const buf = new Uint8Array(64 * 1024);
+  let text = "";
+  // wait for the PONG so the SUB is in place before the request is sent
+  while (!text.includes("PONG")) {
+    const n = await conn.read(buf);
+    if (n === null) throw new Error("responder: server closed");
+    text += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  (async () => {
+    let pending = "";
+    for (;;) {
+      const n = await conn.read(buf).catch(() => null);
+      if (n === null) return;
+      pending += new TextDecoder().decode(buf.subarray(0, n));
+      const m = /MSG \S+ \d+ (\S+) \d+\r\n/.exec(pending);
+      if (!m) continue;
+      pending = "";
+      const hdr = new Uint8Array([...enc.encode("NATS/1.0\r\nX-Name: caf"), 0xe9, 13, 10, 13, 10]);
+      const line = enc.encode(`HPUB ${m[1]} ${hdr.length} ${hdr.length}\r\n`);
+      await conn.write(new Uint8Array([...line, ...hdr, 13, 10]));
+    }
+  })();
+  return conn;
+}
+
+Deno.test("headers: a reply whose header value is not UTF-8 still resolves the request", async () => {
+  const nc = await connectTest();
+  const subject = createInbox("latin1");
+  const responder = await latin1Responder(subject);
+  try {
+    const m = await nc.request(subject, Empty, { timeout: 2000 });
+    assertEquals(m.data.length, 0);
+    assertEquals(m.headers?.get("X-Name"), "caf\uFFFD");
+  } finally {
+    responder.close();
+    await nc.close();
+  }
+});

@@ -4,7 +4,7 @@
 import { createInbox, Empty, ErrorCode, headers } from "./deps.ts";
 import type { NatsConnection } from "./deps.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./assert.ts";
-import { connectTest } from "./helpers.ts";
+import { connectTest, IS_NATS_WS, within } from "./helpers.ts";
 
 /** A responder that answers with the reply subject it saw and the `X` header it got. */
 function replyInspector(nc: NatsConnection, subj: string) {
@@ -91,4 +91,19 @@ Deno.test("request options: inboxPrefix changes the reply subjects of mux and no
     assertMatch(r.json<{ reply: string }>().reply, /^_my_inbox\./, `noMux ${noMux}`);
   }
   await nc.close();
+});
+
+Deno.test({
+  name: "request options: a noMux request pending at close rejects instead of hanging",
+  // our client settles it like a mux request; nats.ws 1.30.3 leaves it pending
+  ignore: IS_NATS_WS,
+  fn: async () => {
+    const nc = await connectTest();
+    const subj = createInbox("never");
+    nc.subscribe(subj, { callback: () => {} }); // receives the request, never answers
+    const p = nc.request(subj, Empty, { timeout: 10_000, noMux: true });
+    await nc.flush();
+    await nc.close();
+    await assertRejects(within(p, 2000, "noMux request settles"), ErrorCode.ConnectionClosed);
+  },
 });

@@ -18,6 +18,7 @@ pub mod kind {
     pub const CONNECTED: u32 = 8;
     pub const CLOSED: u32 = 9;
     pub const DRAINED: u32 = 10;
+    pub const SUBS_DRAINED: u32 = 11;
 }
 
 /// Records plus the bytes they point into.

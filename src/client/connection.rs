@@ -53,6 +53,10 @@ pub(super) enum DrainStage {
     None,
     /// Every subscription got UNSUB; waiting for the PONG of the PING after them.
     Subs,
+    /// The subscriptions have ended (SUBS_DRAINED emitted); waiting for the application to
+    /// process what they had queued and call `drain_continue`. Publishing is still allowed, so
+    /// that handlers can respond to the requests they were given.
+    Application,
     /// Publishing is blocked; waiting for the final flush PONG (`ping_sent` false while
     /// disconnected: the PING goes out after the reconnect).
     Flush {
@@ -299,6 +303,13 @@ impl Connection {
     /// Connection drain (order in api-contract §2); DRAINED then CLOSED when done.
     pub fn drain(&mut self, now_ms: u64) -> Result<(), NatsError> {
         self.cmd_drain(now_ms)
+    }
+
+    /// Connection drain, after its SUBS_DRAINED record: the application has processed the
+    /// messages its subscriptions had queued; block publishing, flush, then DRAINED and CLOSED.
+    /// Does nothing at any other time.
+    pub fn drain_continue(&mut self) {
+        self.cmd_drain_continue();
     }
 
     /// Closes now: pending requests and flushes end with errors, subscriptions end cleanly,

@@ -19,6 +19,14 @@ use crate::proto::{ConnectInfo, ServerInfo, ServerOp, encode};
 /// cluster, so a smaller INFO value must not turn a legitimate delivery into a protocol error.
 const MIN_INBOUND_PAYLOAD: u64 = 1024 * 1024;
 
+/// Most `connect_urls` entries taken from one INFO: far above any real cluster, low enough that
+/// merging them into the pool stays cheap however often a hostile server repeats its INFO.
+const MAX_GOSSIPED_URLS: usize = 256;
+
+/// Largest MSG payload accepted whatever INFO says, bytes: nats-server refuses a `max_payload`
+/// above 64 MiB, so a larger claim comes from a broken or hostile server.
+const MAX_INBOUND_PAYLOAD: u64 = 64 * 1024 * 1024;
+
 /// The CONNECT JSON (api-contract §2 "CONNECT JSON fields"). `server_headers` is INFO `headers`.
 pub(super) fn connect_json(
     opts: &Options,
@@ -98,12 +106,16 @@ impl Connection {
     pub(super) fn apply_info(&mut self, json: &[u8]) -> Result<(), NatsError> {
         let info = ServerInfo::parse(json)
             .map_err(|e| NatsError::new(ErrorCode::ProtocolError, format!("bad INFO JSON: {e}")))?;
-        self.limits.max_payload =
-            usize::try_from(info.max_payload.max(MIN_INBOUND_PAYLOAD)).unwrap_or(usize::MAX);
+        // The server's own ceiling is 64 MiB: an INFO claiming more must not lift the cap on what
+        // a MSG may make the client buffer.
+        let limit = info.max_payload.clamp(MIN_INBOUND_PAYLOAD, MAX_INBOUND_PAYLOAD);
+        self.limits.max_payload = usize::try_from(limit).unwrap_or(usize::MAX);
         self.info_json = Some(String::from_utf8_lossy(json).into_owned());
         self.batch.info(json);
         if !self.opts.ignore_cluster_updates {
-            let urls = info.connect_urls.clone().unwrap_or_default();
+            let mut urls = info.connect_urls.clone().unwrap_or_default();
+            // Merging is quadratic in the list: cap what a hostile INFO can make it cost.
+            urls.truncate(MAX_GOSSIPED_URLS);
             let randomize = !self.opts.no_randomize;
             if let Some(changed) =
                 self.pool.merge_gossip(&urls, self.secure, randomize, self.entropy.as_mut())

@@ -5,7 +5,7 @@
 //! Must not: panic or loop on any input (a parse error is a protocol error, then a reconnect),
 //! or keep parsing bytes of a transport that an op just abandoned.
 
-use super::connection::{Connection, DrainStage, Phase};
+use super::connection::{Connection, Phase};
 use super::errors::{PermOp, PermissionContext, classify};
 use super::outbound::PingKind;
 use super::records::{Delivery, status};
@@ -80,11 +80,7 @@ impl Connection {
             None | Some(PingKind::Keepalive | PingKind::Handshake | PingKind::Check) => {}
             Some(PingKind::Flush(id)) => self.batch.flush_end(id, None),
             Some(PingKind::SubDrain(sid)) => self.end_sub(sid, None, ""),
-            Some(PingKind::DrainSubs) => {
-                self.end_all_subs();
-                self.drain = DrainStage::Flush { ping_sent: true };
-                self.send_ping(PingKind::DrainFlush);
-            }
+            Some(PingKind::DrainSubs) => self.subs_drained(),
             Some(PingKind::DrainFlush) => {
                 self.batch.drained();
                 self.close_with(None);

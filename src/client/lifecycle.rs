@@ -161,8 +161,9 @@ impl Connection {
     }
 
     /// PINGs of a lost socket will never be answered: flushes fail with DISCONNECT, drains
-    /// count as done (the server forgot those subscriptions), a connection drain moves on to its
-    /// final flush, which goes out after the reconnect.
+    /// count as done (the server forgot those subscriptions), a connection drain waiting for its
+    /// subscriptions moves on to waiting for the application, and its final flush goes out after
+    /// the reconnect.
     fn settle_pings_after_loss(&mut self) {
         let err = NatsError::new(ErrorCode::Disconnect, "disconnected before the flush completed");
         for kind in std::mem::take(&mut self.out.pings) {
@@ -173,9 +174,10 @@ impl Connection {
                 PingKind::DrainSubs | PingKind::DrainFlush => {}
             }
         }
-        if self.drain != DrainStage::None {
-            self.end_all_subs();
-            self.drain = DrainStage::Flush { ping_sent: false };
+        match self.drain {
+            DrainStage::Subs => self.subs_drained(),
+            DrainStage::Flush { .. } => self.drain = DrainStage::Flush { ping_sent: false },
+            DrainStage::None | DrainStage::Application => {}
         }
         // A subscription still marked draining has lost its PONG with the socket.
         let draining: Vec<u32> = self.subs.iter().filter(|(_, s)| s.draining).map(|(sid, _)| *sid).collect();
@@ -327,10 +329,31 @@ impl Connection {
             self.send_ping(PingKind::DrainSubs);
         } else {
             // No server holds our subscriptions now; the final flush follows the reconnect.
-            self.end_all_subs();
-            self.drain = DrainStage::Flush { ping_sent: false };
+            self.subs_drained();
         }
         Ok(())
+    }
+
+    /// Every subscription of a connection drain is done on the server side: end them, then let
+    /// the application process what they queued (its handlers may still respond) before
+    /// `drain_continue` blocks publishing (api-contract §2 "Connection drain order").
+    pub(super) fn subs_drained(&mut self) {
+        self.end_all_subs();
+        self.drain = DrainStage::Application;
+        self.batch.subs_drained();
+    }
+
+    pub(super) fn cmd_drain_continue(&mut self) {
+        if self.drain != DrainStage::Application || self.is_closed() {
+            return;
+        }
+        if self.is_connected() {
+            self.drain = DrainStage::Flush { ping_sent: true };
+            self.send_ping(PingKind::DrainFlush);
+        } else {
+            // Disconnected: the final flush goes out after the reconnect (handshake).
+            self.drain = DrainStage::Flush { ping_sent: false };
+        }
     }
 
     pub(super) fn cmd_reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {

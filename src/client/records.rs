@@ -80,6 +80,10 @@ impl Batch {
     pub(super) fn drained(&mut self) {
         self.push(kind::DRAINED, 0, [b"", b"", b"", b""], 0);
     }
+
+    pub(super) fn subs_drained(&mut self) {
+        self.push(kind::SUBS_DRAINED, 0, [b"", b"", b"", b""], 0);
+    }
 }
 
 /// One received MSG/HMSG, borrowed from the input buffer.

@@ -25,7 +25,7 @@ pub enum HeaderError {
     MissingVersion,
     /// The status code is not a 3-digit number in 100..=999 (on decode or encode).
     BadStatus,
-    /// The block is not valid UTF-8 or does not end with the blank line.
+    /// The block does not end with the blank line.
     Malformed,
     /// A key or value that cannot be encoded (CR/LF in a value, `:` or a char outside 33..=126 in a key).
     InvalidField,
@@ -95,11 +95,13 @@ fn group_by_key(lines: Vec<(&str, &str)>) -> Vec<(String, Vec<String>)> {
 
 impl Headers {
     /// Decodes a raw header block (what HMSG's `hdr_len` covers). Lines without `:` are ignored,
-    /// values are trimmed.
+    /// values are trimmed, invalid UTF-8 becomes U+FFFD.
     pub fn decode(block: &[u8]) -> Result<Headers, HeaderError> {
         let after_version = block.strip_prefix(VERSION).ok_or(HeaderError::MissingVersion)?;
         let body = after_version.strip_suffix(END).ok_or(HeaderError::Malformed)?;
-        let body = std::str::from_utf8(body).map_err(|_| HeaderError::Malformed)?;
+        // Bytes that are not UTF-8 (a peer's Latin-1 value) are replaced, not refused: one odd
+        // value must not make a whole message unreadable (nats.deno decodes leniently too).
+        let body = String::from_utf8_lossy(body);
         let mut lines_iter = body.split("\r\n");
         // `split` always yields at least one item: the rest of the version line.
         let status = lines_iter.next().unwrap_or_default();
@@ -332,7 +334,9 @@ mod tests {
         assert_eq!(Headers::decode(b"NATS/1.0"), Err(HeaderError::Malformed));
         assert_eq!(Headers::decode(b"NATS/1.0\r\n"), Err(HeaderError::Malformed));
         assert_eq!(Headers::decode(b"NATS/1.0\r\nA: b\r\n"), Err(HeaderError::Malformed));
-        assert_eq!(Headers::decode(b"NATS/1.0\r\nA: \xff\r\n\r\n"), Err(HeaderError::Malformed));
+        // Not UTF-8 is not malformed: a peer's Latin-1 byte is replaced, the message stays readable.
+        let latin1 = Headers::decode(b"NATS/1.0\r\nX-Name: caf\xe9\r\n\r\n").unwrap();
+        assert_eq!(latin1.get("X-Name"), Some("caf\u{FFFD}"));
         assert_eq!(Headers::decode(b"NATS/1.0 50\r\n\r\n"), Err(HeaderError::BadStatus));
         assert_eq!(Headers::decode(b"NATS/1.0 5030\r\n\r\n"), Err(HeaderError::BadStatus));
         assert_eq!(Headers::decode(b"NATS/1.0 abc\r\n\r\n"), Err(HeaderError::BadStatus));

@@ -197,8 +197,8 @@ impl WasmConnection {
         })
     }
 
-    pub fn start(&self) {
-        Driver::command(&self.driver, |e, now| e.start(now));
+    pub fn start(&self) -> Result<(), JsValue> {
+        Driver::command(&self.driver, |e, now| e.start(now)).map_err(js_error)
     }
 
     pub fn publish(
@@ -208,7 +208,7 @@ impl WasmConnection {
         headers: Option<Box<[u8]>>,
         payload: &[u8],
     ) -> Result<(), JsValue> {
-        Driver::command(&self.driver, |e, _| {
+        Driver::try_command(&self.driver, |e, _| {
             e.publish(subject, reply.as_deref(), headers.as_deref(), payload)
         })
         .map_err(js_error)
@@ -275,19 +275,19 @@ impl WasmConnection {
         max: f64,
         timeout: f64,
     ) -> Result<u32, JsValue> {
-        Driver::command(&self.driver, |e, now| {
+        Driver::try_command(&self.driver, |e, now| {
             e.subscribe(subject, queue.as_deref(), opt_max(max), opt_max(timeout), now)
         })
         .map_err(js_error)
     }
 
     pub fn unsubscribe(&self, sid: u32, max: f64) -> Result<(), JsValue> {
-        Driver::command(&self.driver, |e, _| e.unsubscribe(sid, opt_max(max))).map_err(js_error)
+        Driver::try_command(&self.driver, |e, _| e.unsubscribe(sid, opt_max(max))).map_err(js_error)
     }
 
     #[wasm_bindgen(js_name = drainSubscription)]
     pub fn drain_subscription(&self, sid: u32) -> Result<(), JsValue> {
-        Driver::command(&self.driver, |e, _| e.drain_subscription(sid)).map_err(js_error)
+        Driver::try_command(&self.driver, |e, _| e.drain_subscription(sid)).map_err(js_error)
     }
 
     pub fn request(
@@ -298,8 +298,10 @@ impl WasmConnection {
         timeout: f64,
     ) -> Result<u32, JsValue> {
         let timeout = if timeout.is_finite() && timeout >= 0.0 { timeout as u64 } else { 0 };
-        Driver::command(&self.driver, |e, now| e.request(subject, headers.as_deref(), payload, timeout, now))
-            .map_err(js_error)
+        Driver::try_command(&self.driver, |e, now| {
+            e.request(subject, headers.as_deref(), payload, timeout, now)
+        })
+        .map_err(js_error)
     }
 
     #[wasm_bindgen(js_name = requestMany)]
@@ -321,7 +323,7 @@ impl WasmConnection {
             other => return Err(invalid_option(format!("unknown request strategy '{other}'"))),
         };
         let max_wait = if max_wait.is_finite() && max_wait >= 0.0 { max_wait as u64 } else { 0 };
-        Driver::command(&self.driver, |e, now| {
+        Driver::try_command(&self.driver, |e, now| {
             e.request_many(subject, headers.as_deref(), payload, max_wait, strategy, now)
         })
         .map_err(js_error)
@@ -329,48 +331,56 @@ impl WasmConnection {
 
     #[wasm_bindgen(js_name = cancelRequest)]
     pub fn cancel_request(&self, token: u32) {
-        Driver::command(&self.driver, |e, _| e.cancel_request(token));
+        Driver::command_or_defer(&self.driver, move |e, _| e.cancel_request(token));
     }
 
     pub fn flush(&self) -> Result<u32, JsValue> {
-        Driver::command(&self.driver, |e, _| e.flush()).map_err(js_error)
+        Driver::try_command(&self.driver, |e, _| e.flush()).map_err(js_error)
     }
 
     pub fn drain(&self) -> Result<(), JsValue> {
-        Driver::command(&self.driver, |e, now| e.drain(now)).map_err(js_error)
+        Driver::try_command(&self.driver, |e, now| e.drain(now)).map_err(js_error)
+    }
+
+    /// After a SUBS_DRAINED record, once the drained subscriptions have processed what they had
+    /// queued: block publishing, flush, close. Does nothing at any other time.
+    #[wasm_bindgen(js_name = drainContinue)]
+    pub fn drain_continue(&self) {
+        Driver::command_or_defer(&self.driver, |e, _| e.drain_continue());
     }
 
     pub fn close(&self) {
-        Driver::command(&self.driver, |e, _| e.close());
+        Driver::command_or_defer(&self.driver, |e, _| e.close());
     }
 
     pub fn reconnect(&self) -> Result<(), JsValue> {
-        Driver::command(&self.driver, |e, now| e.reconnect(now)).map_err(js_error)
+        Driver::try_command(&self.driver, |e, now| e.reconnect(now)).map_err(js_error)
     }
 
     #[wasm_bindgen(js_name = isClosed)]
     pub fn is_closed(&self) -> bool {
-        self.driver.borrow().engine.is_closed()
+        self.driver.try_borrow().is_ok_and(|d| d.engine.is_closed())
     }
 
     #[wasm_bindgen(js_name = isDraining)]
     pub fn is_draining(&self) -> bool {
-        self.driver.borrow().engine.is_draining()
+        self.driver.try_borrow().is_ok_and(|d| d.engine.is_draining())
     }
 
     #[wasm_bindgen(js_name = currentServer)]
     pub fn current_server(&self) -> String {
-        self.driver.borrow().engine.current_server()
+        self.driver.try_borrow().map(|d| d.engine.current_server()).unwrap_or_default()
     }
 
     #[wasm_bindgen(js_name = infoJson)]
     pub fn info_json(&self) -> Option<String> {
-        self.driver.borrow().engine.info_json().map(str::to_string)
+        self.driver.try_borrow().ok().and_then(|d| d.engine.info_json().map(str::to_string))
     }
 
     /// `[inMsgs, outMsgs, inBytes, outBytes]`
     pub fn stats(&self) -> Vec<f64> {
-        let (in_msgs, out_msgs, in_bytes, out_bytes) = self.driver.borrow().engine.stats();
+        let (in_msgs, out_msgs, in_bytes, out_bytes) =
+            self.driver.try_borrow().map(|d| d.engine.stats()).unwrap_or_default();
         vec![in_msgs as f64, out_msgs as f64, in_bytes as f64, out_bytes as f64]
     }
 }

@@ -19,6 +19,7 @@ use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 use super::env::{console_error, now_ms, queue_microtask};
 use super::wake::WakeListeners;
 use crate::client::{Batch, Connection, TransportCmd};
+use crate::error::{ErrorCode, NatsError};
 
 /// Outbound bytes at which a command's output is sent at once instead of at the end of the
 /// current task: bounds the memory a synchronous publish loop can pile up, while still
@@ -37,6 +38,9 @@ const SINGLE_WRITE_BYTES: usize = 1024;
 /// throughput (measured: 1 KiB publishes fell to 0.6x of nats.ws when every send was split).
 const CHUNKED_SEND_MAX_BYTES: usize = 16 * 1024;
 
+/// Longest `setTimeout` delay hosts honour, ms (a signed 32-bit count).
+const MAX_TIMER_DELAY_MS: u64 = i32::MAX as u64;
+
 /// WebSocket close reasons are limited to 123 bytes of UTF-8 by the WebSocket API.
 const MAX_CLOSE_REASON_BYTES: usize = 123;
 
@@ -45,6 +49,23 @@ const MAX_CLOSE_REASON_BYTES: usize = 123;
 /// trip: the PING waits in the socket and is answered once the link is up), short enough that a
 /// dead connection is left within seconds instead of the default 2 × 120 s of keepalive PINGs.
 const CHECK_DEADLINE_MS: u64 = 5000;
+
+/// The error of a command issued from user code that the engine itself is running.
+pub(crate) fn busy_error() -> NatsError {
+    NatsError::new(
+        ErrorCode::ApiError,
+        "the connection cannot be used from inside an authenticator or reconnectDelayHandler",
+    )
+}
+
+/// A command without a result queued by `command_or_defer`.
+type DeferredCommand = Box<dyn FnOnce(&mut Connection, u64)>;
+
+thread_local! {
+    /// Commands queued while their driver was busy, keyed by the driver's address. wasm32 has one
+    /// thread, so this is one queue for the whole module.
+    static DEFERRED: RefCell<Vec<(usize, DeferredCommand)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Work a sink wants done once the driver is released (typically one call into JS).
 pub(crate) type Deferred = Box<dyn FnOnce()>;
@@ -152,24 +173,59 @@ impl Driver {
     }
 
     /// Runs an engine command with the driver borrowed, then pumps. Output of commands is sent at
-    /// the end of the current task unless it is already large.
-    pub(crate) fn command<T>(this: &SharedDriver, f: impl FnOnce(&mut Connection, u64) -> T) -> T {
+    /// the end of the current task unless it is already large. While the driver is busy (the
+    /// command comes from user code the engine is running: an authenticator or a
+    /// `reconnectDelayHandler`) it fails with `busy_error` instead of trapping on the borrow.
+    pub(crate) fn command<T>(
+        this: &SharedDriver,
+        f: impl FnOnce(&mut Connection, u64) -> T,
+    ) -> Result<T, NatsError> {
         let out = {
-            let mut d = this.borrow_mut();
+            let Ok(mut d) = this.try_borrow_mut() else { return Err(busy_error()) };
             f(&mut d.engine, now_ms())
         };
         Driver::pump(this, false);
-        out
+        Ok(out)
+    }
+
+    /// `command` for engine commands that can fail themselves.
+    pub(crate) fn try_command<T>(
+        this: &SharedDriver,
+        f: impl FnOnce(&mut Connection, u64) -> Result<T, NatsError>,
+    ) -> Result<T, NatsError> {
+        Driver::command(this, f).and_then(|r| r)
+    }
+
+    /// Like `command` for commands without a result (close, cancel): while the driver is busy the
+    /// command is queued and runs as soon as the current engine call has returned, so that, for
+    /// example, a `reconnectDelayHandler` can give up by closing the connection.
+    pub(crate) fn command_or_defer(this: &SharedDriver, f: impl FnOnce(&mut Connection, u64) + 'static) {
+        if this.try_borrow_mut().is_err() {
+            let key = Rc::as_ptr(this) as usize;
+            DEFERRED.with(|q| q.borrow_mut().push((key, Box::new(f))));
+            return;
+        }
+        let _ = Driver::command(this, f);
+    }
+
+    /// Runs the commands `command_or_defer` queued for this driver.
+    fn run_deferred(this: &SharedDriver) {
+        let key = Rc::as_ptr(this) as usize;
+        loop {
+            let next = DEFERRED.with(|q| {
+                let mut q = q.borrow_mut();
+                q.iter().position(|(k, _)| *k == key).map(|i| q.remove(i).1)
+            });
+            let Some(f) = next else { return };
+            let Ok(mut d) = this.try_borrow_mut() else { return };
+            f(&mut d.engine, now_ms());
+        }
     }
 
     /// The publish fast path: a publish only appends to the outbound buffer (it never dials,
     /// arms a timer or emits a record), so only the send decision of `pump` is needed.
-    pub(crate) fn publish(
-        this: &SharedDriver,
-        subject: &str,
-        payload: &[u8],
-    ) -> Result<(), crate::error::NatsError> {
-        let mut d = this.borrow_mut();
+    pub(crate) fn publish(this: &SharedDriver, subject: &str, payload: &[u8]) -> Result<(), NatsError> {
+        let Ok(mut d) = this.try_borrow_mut() else { return Err(busy_error()) };
         d.engine.publish(subject, None, None, payload)?;
         let pending = d.engine.transmit().len();
         if pending >= SEND_NOW_BYTES {
@@ -198,6 +254,7 @@ impl Driver {
     /// hands records to the sink with the driver released, repeating while user code produced more.
     pub(crate) fn pump(this: &SharedDriver, send_now: bool) {
         loop {
+            Driver::run_deferred(this);
             let deferred = {
                 let mut d = this.borrow_mut();
                 d.run_transport_cmds();
@@ -376,7 +433,9 @@ impl Driver {
             clear_timeout(&id);
         }
         if let Some(at) = deadline {
-            let delay = at.saturating_sub(now_ms()) as f64;
+            // Hosts treat a delay above 2^31-1 ms as 1 ms; a longer deadline is reached by
+            // re-arming when this one fires early (the engine finds nothing due yet).
+            let delay = at.saturating_sub(now_ms()).min(MAX_TIMER_DELAY_MS) as f64;
             let id = set_timeout(self.on_timer.as_ref().unchecked_ref(), delay);
             self.timer = Some((id, at));
         }

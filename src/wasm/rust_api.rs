@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -122,6 +122,10 @@ struct Routes {
     connected: Option<Slot<Result<(), NatsError>>>,
     closed_waiters: Vec<Slot<Option<NatsError>>>,
     closed: Option<Option<NatsError>>,
+    /// A SUBS_DRAINED record was routed: the sink tells the engine to go on with the drain.
+    subs_drained: bool,
+    /// The driver, for that call (set by `Client::connect`).
+    driver: Weak<RefCell<Driver>>,
 }
 
 struct RustSink {
@@ -134,7 +138,19 @@ impl Sink for RustSink {
         for r in batch.iter() {
             routes.route(&r);
         }
-        None
+        if !std::mem::take(&mut routes.subs_drained) {
+            return None;
+        }
+        // A connection drain waits for the application after its subscriptions ended. Here the
+        // streams have already received every message (they sit in the streams' backlogs), so the
+        // drain goes on at once: blocking publishing, flushing, closing. Run with the driver
+        // released.
+        let driver = routes.driver.clone();
+        Some(Box::new(move || {
+            if let Some(d) = driver.upgrade() {
+                Driver::command_or_defer(&d, |e, _| e.drain_continue());
+            }
+        }))
     }
 }
 
@@ -197,6 +213,7 @@ impl Routes {
                 }
                 self.closed = Some(err);
             }
+            kind::SUBS_DRAINED => self.subs_drained = true,
             _ => {}
         }
     }
@@ -235,15 +252,16 @@ impl Client {
         let routes = Rc::new(RefCell::new(Routes::default()));
         let engine = Connection::new(options, Box::new(HostEntropy::new()), auth);
         let driver = Driver::new(engine, Box::new(RustSink { routes: routes.clone() }));
+        routes.borrow_mut().driver = Rc::downgrade(&driver);
         let (tx, rx) = slot();
         routes.borrow_mut().connected = Some(tx);
-        Driver::command(&driver, |e, now| e.start(now));
+        Driver::command(&driver, |e, now| e.start(now))?;
         rx.await?;
         Ok(Client { driver, routes })
     }
 
     pub fn publish(&self, subject: &str, payload: impl AsRef<[u8]>) -> Result<(), NatsError> {
-        Driver::command(&self.driver, |e, _| e.publish(subject, None, None, payload.as_ref()))
+        Driver::try_command(&self.driver, |e, _| e.publish(subject, None, None, payload.as_ref()))
     }
 
     pub fn publish_with_reply(
@@ -252,7 +270,7 @@ impl Client {
         reply: &str,
         payload: impl AsRef<[u8]>,
     ) -> Result<(), NatsError> {
-        Driver::command(&self.driver, |e, _| e.publish(subject, Some(reply), None, payload.as_ref()))
+        Driver::try_command(&self.driver, |e, _| e.publish(subject, Some(reply), None, payload.as_ref()))
     }
 
     pub fn publish_with_headers(
@@ -263,7 +281,7 @@ impl Client {
     ) -> Result<(), NatsError> {
         let mut block = Vec::new();
         headers.encode(&mut block).map_err(|e| NatsError::new(ErrorCode::BadHeader, format!("{e:?}")))?;
-        Driver::command(&self.driver, |e, _| e.publish(subject, None, Some(&block), payload.as_ref()))
+        Driver::try_command(&self.driver, |e, _| e.publish(subject, None, Some(&block), payload.as_ref()))
     }
 
     pub fn subscribe(&self, subject: &str) -> Result<Subscriber, NatsError> {
@@ -281,7 +299,8 @@ impl Client {
         queue_group: Option<&str>,
         max: Option<u64>,
     ) -> Result<Subscriber, NatsError> {
-        let sid = Driver::command(&self.driver, |e, now| e.subscribe(subject, queue_group, max, None, now))?;
+        let sid =
+            Driver::try_command(&self.driver, |e, now| e.subscribe(subject, queue_group, max, None, now))?;
         let q = backlog();
         self.routes.borrow_mut().subs.insert(sid, (q.clone(), subject.to_string()));
         Ok(Subscriber { sid, queue: q, driver: self.driver.clone() })
@@ -298,7 +317,7 @@ impl Client {
         payload: impl AsRef<[u8]>,
         timeout_ms: u64,
     ) -> Result<Message, NatsError> {
-        let token = Driver::command(&self.driver, |e, now| {
+        let token = Driver::try_command(&self.driver, |e, now| {
             e.request(subject, None, payload.as_ref(), timeout_ms, now)
         })?;
         let rx = {
@@ -315,7 +334,7 @@ impl Client {
 
     /// Round trip to the server: resolves when the PONG for our PING arrives.
     pub async fn flush(&self) -> Result<(), NatsError> {
-        let id = Driver::command(&self.driver, |e, _| e.flush())?;
+        let id = Driver::try_command(&self.driver, |e, _| e.flush())?;
         let rx = {
             let mut routes = self.routes.borrow_mut();
             if let Some(done) = routes.early_flushes.remove(&id) {
@@ -330,7 +349,7 @@ impl Client {
 
     /// Drains every subscription, flushes, closes; resolves once closed.
     pub async fn drain(&self) -> Result<(), NatsError> {
-        Driver::command(&self.driver, |e, now| e.drain(now))?;
+        Driver::try_command(&self.driver, |e, now| e.drain(now))?;
         match self.closed().await {
             Some(e) => Err(e),
             None => Ok(()),
@@ -338,7 +357,7 @@ impl Client {
     }
 
     pub async fn close(&self) {
-        Driver::command(&self.driver, |e, _| e.close());
+        Driver::command_or_defer(&self.driver, |e, _| e.close());
         self.closed().await;
     }
 
@@ -390,12 +409,12 @@ impl Subscriber {
 
     /// Ends the subscription now; messages already queued are still yielded.
     pub fn unsubscribe(&self) -> Result<(), NatsError> {
-        Driver::command(&self.driver, |e, _| e.unsubscribe(self.sid, None))
+        Driver::try_command(&self.driver, |e, _| e.unsubscribe(self.sid, None))
     }
 
     /// Ends the subscription after `max` messages in total.
     pub fn unsubscribe_after(&self, max: u64) -> Result<(), NatsError> {
-        Driver::command(&self.driver, |e, _| e.unsubscribe(self.sid, Some(max)))
+        Driver::try_command(&self.driver, |e, _| e.unsubscribe(self.sid, Some(max)))
     }
 }
 

@@ -22,8 +22,9 @@ fn drain_unsubscribes_delivers_in_flight_then_flushes_and_closes() {
     h.cmd(|c, _| c.publish("p", None, None, b"still allowed")).unwrap();
     h.feed("MSG a 1 1\r\nx\r\n");
     h.feed("PONG\r\n");
-    assert_eq!(h.kinds(), vec![kind::MSG, kind::SUB_END, kind::SUB_END]);
+    assert_eq!(h.kinds(), vec![kind::MSG, kind::SUB_END, kind::SUB_END, kind::SUBS_DRAINED]);
     assert_eq!((h.recs[1].id, h.recs[2].id), (a, b));
+    h.cmd(|c, _| c.drain_continue());
     assert_eq!(h.sent(), "PUB p 13\r\nstill allowed\r\nPING\r\n");
     let e = h.cmd(|c, _| c.publish("p", None, None, b"")).unwrap_err();
     assert_eq!(e.code, ErrorCode::ConnectionDraining);
@@ -45,14 +46,116 @@ fn drain_survives_a_disconnect_and_finishes_after_the_reconnect() {
     assert_eq!(h.sent(), "SUB a 1\r\nUNSUB 1\r\nPING\r\n");
     h.server_closed(true, "");
     h.advance(1);
-    assert_eq!(h.kinds(), vec![kind::STATUS, kind::SUB_END, kind::STATUS]);
+    assert_eq!(h.kinds(), vec![kind::STATUS, kind::SUB_END, kind::SUBS_DRAINED, kind::STATUS]);
     h.take_recs();
+    h.cmd(|c, _| c.drain_continue());
     h.handshake(INFO);
     let sent = h.sent();
     assert_eq!(sent.split_once("PING\r\n").unwrap().1, "PING\r\n", "no resubscribe, just the final flush");
     h.take_recs();
     h.feed("PONG\r\n");
     assert_eq!(h.kinds(), vec![kind::DRAINED, kind::CLOSED]);
+}
+
+#[test]
+fn drain_waits_for_the_application_after_the_subscriptions_end() {
+    let mut h = H::connected(opts(&[]));
+    h.cmd(|c, now| c.subscribe("svc", None, None, None, now)).unwrap();
+    h.cmd(|c, _| c.drain_continue()); // not draining: nothing happens
+    assert!(!h.c.is_draining());
+    h.cmd(|c, now| c.drain(now)).unwrap();
+    h.cmd(|c, _| c.drain_continue()); // the subscriptions are not done yet: nothing happens
+    h.feed("MSG svc 1 _INBOX.r1 1\r\nq\r\nPONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::MSG, kind::SUB_END, kind::SUBS_DRAINED]);
+    assert_eq!(h.sent(), "SUB svc 1\r\nUNSUB 1\r\nPING\r\n");
+    h.take_recs();
+    // The application still processes the queued request and responds to it.
+    h.advance(60_000);
+    assert!(h.c.is_draining() && !h.c.is_closed(), "no timer ends this stage");
+    h.cmd(|c, _| c.publish("_INBOX.r1", None, None, b"ok")).unwrap();
+    assert_eq!(
+        h.cmd(|c, now| c.subscribe("x", None, None, None, now)).unwrap_err().code,
+        ErrorCode::ConnectionDraining
+    );
+    assert_eq!(h.cmd(|c, now| c.drain(now)).unwrap_err().code, ErrorCode::ConnectionDraining);
+    assert!(h.recs.is_empty());
+    h.cmd(|c, _| c.drain_continue());
+    h.cmd(|c, _| c.drain_continue()); // a second call does nothing
+    assert_eq!(h.sent(), "PUB _INBOX.r1 2\r\nok\r\nPING\r\n", "the reply goes out before the final flush");
+    let e = h.cmd(|c, _| c.publish("p", None, None, b"")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ConnectionDraining);
+    h.feed("PONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::DRAINED, kind::CLOSED]);
+    assert!(h.c.is_closed());
+}
+
+#[test]
+fn drain_without_subscriptions_still_waits_once_then_closes() {
+    let mut h = H::connected(opts(&[]));
+    h.cmd(|c, now| c.drain(now)).unwrap();
+    assert_eq!(h.sent(), "PING\r\n");
+    h.feed("PONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::SUBS_DRAINED]);
+    h.take_recs();
+    h.cmd(|c, _| c.drain_continue());
+    h.feed("PONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::DRAINED, kind::CLOSED]);
+}
+
+#[test]
+fn drain_waiting_for_the_application_survives_a_disconnect() {
+    let mut o = opts(&[]);
+    o.reconnect_time_wait = 0;
+    let mut h = H::connected(o);
+    h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap();
+    h.cmd(|c, now| c.drain(now)).unwrap();
+    h.feed("PONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::SUB_END, kind::SUBS_DRAINED]);
+    h.take_recs();
+    h.server_closed(true, "");
+    h.advance(1);
+    assert!(h.recs.iter().all(|r| r.is(kind::STATUS)), "no second SUBS_DRAINED: {:?}", h.kinds());
+    h.take_recs();
+    h.cmd(|c, _| c.drain_continue()); // while disconnected: the final flush follows the reconnect
+    assert_eq!(
+        h.cmd(|c, _| c.publish("p", None, None, b"")).unwrap_err().code,
+        ErrorCode::ConnectionDraining
+    );
+    h.sent();
+    h.handshake(INFO);
+    assert!(h.sent().ends_with("PING\r\nPING\r\n"), "handshake PING, then the final flush");
+    h.take_recs();
+    h.feed("PONG\r\n");
+    assert_eq!(h.kinds(), vec![kind::DRAINED, kind::CLOSED]);
+}
+
+#[test]
+fn drain_while_disconnected_waits_for_the_application_at_once() {
+    let mut o = opts(&[]);
+    o.reconnect_time_wait = 10_000;
+    let mut h = H::connected(o);
+    let sid = h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap();
+    h.server_closed(true, "");
+    h.take_recs();
+    h.cmd(|c, now| c.drain(now)).unwrap();
+    assert_eq!(h.kinds(), vec![kind::SUB_END, kind::SUBS_DRAINED]);
+    assert_eq!(h.recs[0].id, sid);
+}
+
+#[test]
+fn close_while_waiting_for_the_application_still_closes() {
+    let mut h = H::connected(opts(&[]));
+    h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap();
+    h.cmd(|c, now| c.drain(now)).unwrap();
+    h.feed("PONG\r\n");
+    h.take_recs();
+    h.sent();
+    h.cmd(|c, _| c.close());
+    assert_eq!(h.kinds(), vec![kind::CLOSED]);
+    assert!(h.c.is_closed());
+    h.take_recs();
+    h.cmd(|c, _| c.drain_continue());
+    assert!(h.recs.is_empty() && h.sent().is_empty(), "nothing after close");
 }
 
 #[test]

@@ -321,3 +321,15 @@ fn a_zero_delay_never_redials_the_same_server_within_the_same_call() {
     h.advance(1);
     assert_eq!(h.take_cmds(), vec![dial("ws://a:1/")]);
 }
+
+#[test]
+fn a_huge_connect_urls_list_is_capped() {
+    let mut h = H::connected(opts(&[A]));
+    // As many as fit in one 64 KiB INFO line.
+    let urls: Vec<String> = (0..5_000).map(|i| format!("\"h{i}:1\"")).collect();
+    h.feed(format!("INFO {{\"server_id\":\"S\",\"connect_urls\":[{}]}}\r\n", urls.join(",")));
+    let (kind, data) = h.statuses().remove(0);
+    assert_eq!(kind, "update");
+    let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(v["added"].as_array().unwrap().len(), 256, "only the first 256 entries join the pool");
+}

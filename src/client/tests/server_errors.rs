@@ -169,3 +169,16 @@ fn protocol_error_closes_with_1002_and_reconnects() {
     assert_eq!(only(&h.recs, kind::CLOSED).f[0], "NATS_PROTOCOL_ERR");
     assert_eq!(h.cmds.len(), 1);
 }
+
+#[test]
+fn an_info_max_payload_above_64_mib_does_not_lift_the_inbound_cap() {
+    let mut h = H::new(opts(&[A]));
+    h.start();
+    h.handshake("INFO {\"server_id\":\"S\",\"headers\":true,\"max_payload\":1000000000000}\r\n");
+    h.clear();
+    let sid = h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap();
+    // 3 GB announced: refused at the control line instead of being buffered.
+    h.feed(format!("MSG a {sid} 3000000000\r\nxxxx"));
+    assert_eq!(err_status(&h), vec![("error".into(), "NATS_PROTOCOL_ERR".into(), "".into())]);
+    assert_eq!(h.take_cmds(), vec![close(1002, "message size exceeds the limit")]);
+}
