@@ -53,6 +53,8 @@ export interface WasmOptions {
   reconnectBufferSize: number;
   /** When set, replaces the reconnect delay formula (ms before redialling a server). */
   reconnectDelayHandler?: () => number;
+  /** Log every frame sent and received (nats.deno's `debug`). */
+  debug: boolean;
 }
 
 /** Options with defaults applied (what `nc.options` shows). */
@@ -295,6 +297,7 @@ export function parseOptions(
     tls,
     ignoreAuthErrorAbort: options.ignoreAuthErrorAbort!,
     reconnectBufferSize: options.reconnectBufferSize!,
+    debug: options.debug === true,
   };
   if (typeof o.name === "string") wasm.name = o.name;
   if (typeof o.reconnectDelayHandler === "function") {

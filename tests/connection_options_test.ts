@@ -273,3 +273,23 @@ Deno.test({
     assert(!stderr.includes("TimeoutOverflowWarning"), stderr);
   },
 });
+
+Deno.test({
+  name: "connection options: debug logs the protocol traffic both ways",
+  ignore: IS_NATS_WS,
+  fn: async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => lines.push(args.join(" "));
+    try {
+      const nc = await connectTest({ debug: true });
+      await nc.flush();
+      await nc.close();
+    } finally {
+      console.log = log;
+    }
+    assert(lines.some((l) => l.startsWith("< INFO {")), `no INFO logged: ${lines}`);
+    assert(lines.some((l) => l.startsWith("> CONNECT {")), `no CONNECT logged: ${lines}`);
+    assert(lines.some((l) => l.startsWith("< PONG")), `no PONG logged: ${lines}`);
+  },
+});

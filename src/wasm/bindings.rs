@@ -189,6 +189,7 @@ impl WasmConnection {
             }));
         }
         let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
+        driver.borrow_mut().debug = get_bool(&opts, "debug", false);
         Ok(WasmConnection {
             driver,
             subjects: RefCell::new(Vec::new()),

@@ -50,6 +50,11 @@ const MAX_CLOSE_REASON_BYTES: usize = 123;
 /// dead connection is left within seconds instead of the default 2 × 120 s of keepalive PINGs.
 const CHECK_DEADLINE_MS: u64 = 5000;
 
+/// Logs one frame for the `debug` option, as text (payload bytes that are not UTF-8 are replaced).
+fn debug_frame(direction: &str, bytes: &[u8]) {
+    super::env::console_log(&format!("{direction} {}", String::from_utf8_lossy(bytes)));
+}
+
 /// The error of a command issued from user code that the engine itself is running.
 pub(crate) fn busy_error() -> NatsError {
     NatsError::new(
@@ -120,6 +125,8 @@ pub(crate) struct Driver {
     delivering: bool,
     /// Reused buffer for incoming frames.
     inbound: Vec<u8>,
+    /// nats.deno's `debug` option: log every frame sent (`>`) and received (`<`).
+    pub(crate) debug: bool,
     weak: Weak<RefCell<Driver>>,
     /// Browser visibility / online listeners; dropped (removed) once the connection closes.
     wake: Option<WakeListeners>,
@@ -164,6 +171,7 @@ impl Driver {
                 flush_scheduled: false,
                 delivering: false,
                 inbound: Vec::new(),
+                debug: false,
                 weak: weak.clone(),
                 wake: Some(wake),
                 on_timer,
@@ -298,6 +306,9 @@ impl Driver {
         // the ping timer.
         if let Some(sock) = self.socket.as_ref().filter(|s| s.opened) {
             let data = self.engine.transmit();
+            if self.debug {
+                debug_frame(">", data);
+            }
             if data.len() > SINGLE_WRITE_BYTES && data.len() <= CHUNKED_SEND_MAX_BYTES {
                 for chunk in data.chunks(SINGLE_WRITE_BYTES) {
                     let _ = sock.ws.send_with_u8_array(chunk);
@@ -364,8 +375,14 @@ impl Driver {
                     let view = Uint8Array::new(buf);
                     d.inbound.resize(view.length() as usize, 0);
                     view.copy_to(&mut d.inbound);
+                    if d.debug {
+                        debug_frame("<", &d.inbound);
+                    }
                     d.engine.handle_bytes(&d.inbound, now_ms());
                 } else if let Some(text) = data.as_string() {
+                    if d.debug {
+                        debug_frame("<", text.as_bytes());
+                    }
                     d.engine.handle_bytes(text.as_bytes(), now_ms());
                 }
             });

@@ -15,6 +15,9 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub(crate) fn console_error(msg: &str, err: &JsValue);
+
+    #[wasm_bindgen(js_namespace = console, js_name = log)]
+    pub(crate) fn console_log(msg: &str);
 }
 
 /// Milliseconds on a monotonic clock (only differences matter to the engine).
