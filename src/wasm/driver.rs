@@ -441,10 +441,16 @@ impl Driver {
         Driver::pump(&this, true);
     }
 
+    /// Keeps the host timer at or before the engine's earliest deadline. A timer armed for an
+    /// earlier moment is left alone when the deadline moves later (a request answered, a new
+    /// request timing out after the current one): it fires early, the engine finds nothing due,
+    /// and the timer is armed again. That spares a clearTimeout + setTimeout pair per request.
     fn rearm_timer(&mut self) {
         let deadline = self.engine.poll_timeout();
-        if self.timer.as_ref().map(|t| t.1) == deadline {
-            return;
+        match (&self.timer, deadline) {
+            (Some((_, armed)), Some(at)) if *armed <= at => return,
+            (None, None) => return,
+            _ => {}
         }
         if let Some((id, _)) = self.timer.take() {
             clear_timeout(&id);
