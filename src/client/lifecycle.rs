@@ -9,7 +9,7 @@
 
 use super::connection::{Connection, DrainStage, Phase, TransportCmd};
 use super::disconnect::{SocketEnd, explain};
-use super::outbound::{PingKind, closed_error, draining_error};
+use super::outbound::{PingKind, closed_error};
 use super::pool::reconnect_delay;
 use super::records::status;
 use super::timers::TimerKey;
@@ -304,12 +304,7 @@ impl Connection {
 
     pub(super) fn cmd_drain(&mut self, now_ms: u64) -> Result<(), NatsError> {
         let _ = now_ms;
-        if self.is_closed() {
-            return Err(closed_error());
-        }
-        if self.is_draining() {
-            return Err(draining_error());
-        }
+        self.check_running()?;
         if self.phase == Phase::Idle {
             self.drain = DrainStage::Flush { ping_sent: true };
             self.batch.drained();
@@ -357,12 +352,7 @@ impl Connection {
     }
 
     pub(super) fn cmd_reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {
-        if self.is_closed() {
-            return Err(closed_error());
-        }
-        if self.is_draining() {
-            return Err(draining_error());
-        }
+        self.check_running()?;
         self.batch.status(status::CLIENT_RECONNECT, "", "");
         match self.phase {
             Phase::Idle => self.start(now_ms),

@@ -60,6 +60,18 @@ pub(super) fn check_subject(what: &str, s: &str) -> Result<(), NatsError> {
 }
 
 impl Connection {
+    /// Subscribe, request, drain and reconnect are refused once the connection is closed
+    /// (`CONNECTION_CLOSED`) or draining (`CONNECTION_DRAINING`).
+    pub(super) fn check_running(&self) -> Result<(), NatsError> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        if self.is_draining() {
+            return Err(draining_error());
+        }
+        Ok(())
+    }
+
     pub(super) fn cmd_publish(
         &mut self,
         subject: &str,

@@ -12,7 +12,7 @@ use super::batch::kind;
 use super::connection::Connection;
 use super::idmap::IdMap;
 use super::options::RequestManyStrategy;
-use super::outbound::{check_subject, closed_error, draining_error};
+use super::outbound::check_subject;
 use super::records::Delivery;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
@@ -104,12 +104,7 @@ impl Connection {
         mode: Mode,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        if self.is_closed() {
-            return Err(closed_error());
-        }
-        if self.is_draining() {
-            return Err(draining_error());
-        }
+        self.check_running()?;
         if timeout_ms < 1 {
             return Err(NatsError::new(ErrorCode::InvalidOption, "timeout must be at least 1 ms"));
         }

@@ -9,7 +9,7 @@
 use super::batch::kind;
 use super::connection::Connection;
 use super::idmap::IdMap;
-use super::outbound::{PingKind, check_subject, closed_error, draining_error};
+use super::outbound::{PingKind, check_subject, closed_error};
 use super::records::Delivery;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
@@ -97,12 +97,7 @@ impl Connection {
         timeout_ms: Option<u64>,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        if self.is_closed() {
-            return Err(closed_error());
-        }
-        if self.is_draining() {
-            return Err(draining_error());
-        }
+        self.check_running()?;
         check_subject("subject", subject)?;
         if let Some(q) = queue {
             check_subject("queue", q)?;
