@@ -18,13 +18,19 @@ export function deferred<T>(): Deferred<T> {
   return Object.assign(p, methods);
 }
 
-/** A Promise resolving after `ms` milliseconds, with `cancel()` (which leaves it pending). */
-export function delay(ms = 0): Delay {
+/**
+ * A promise settled by `fire` after `ms`, with `cancel()`, which stops the timer and leaves the
+ * promise pending (as nats.deno's delay and timeout do).
+ */
+function cancellable<T>(
+  ms: number,
+  fire: (resolve: (v: T) => void, reject: (e: unknown) => void) => void,
+): Promise<T> & { cancel(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const p = new Promise<void>((resolve) => {
+  const p = new Promise<T>((resolve, reject) => {
     timer = setTimeout(() => {
       timer = undefined;
-      resolve();
+      fire(resolve, reject);
     }, ms);
   });
   const cancel = () => {
@@ -34,6 +40,11 @@ export function delay(ms = 0): Delay {
     }
   };
   return Object.assign(p, { cancel });
+}
+
+/** A Promise resolving after `ms` milliseconds, with `cancel()` (which leaves it pending). */
+export function delay(ms = 0): Delay {
+  return cancellable<void>(ms, (resolve) => resolve());
 }
 
 /** Settles like `p`, or rejects with `Error("deadline exceeded")` after `millis`. */
@@ -46,21 +57,12 @@ export function deadline<T>(p: Promise<T>, millis = 1000): Promise<T> {
 
 /** A Promise rejecting with a NatsError TIMEOUT after `ms`, unless `cancel()`ed (then pending). */
 export function timeout<T>(ms: number, asyncTraces = true): Timeout<T> {
+  // with traces the error is made here, so its stack shows the caller
   const err = asyncTraces ? NatsError.errorForCode(ErrorCode.Timeout) : null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const p = new Promise<T>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      timer = undefined;
-      reject(err ?? NatsError.errorForCode(ErrorCode.Timeout));
-    }, ms);
-  });
-  const cancel = () => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-  };
-  return Object.assign(p, { cancel });
+  return cancellable<T>(
+    ms,
+    (_resolve, reject) => reject(err ?? NatsError.errorForCode(ErrorCode.Timeout)),
+  );
 }
 
 /** Milliseconds to nanoseconds. */
