@@ -11,7 +11,7 @@
 // has a hard timeout and a failed or hung child is reported as FAIL, never retried silently; after
 // a timeout the same client's remaining repetitions of that scenario are skipped, and after
 // BENCH_BUDGET_S (600 s, quick 120 s) all remaining runs are.
-import { median } from "./util.ts";
+import { median, SCENARIO_COUNTS } from "./util.ts";
 
 const QUICK = Deno.env.get("BENCH_QUICK") === "1";
 const REPS = Number(Deno.env.get("BENCH_REPS") ?? "3");
@@ -26,30 +26,10 @@ const OUT_DIR = `${ROOT}/.tmp/bench`;
 const CLIENTS = ["nats-wasm", "nats.ws"] as const;
 type Client = typeof CLIENTS[number];
 
-/** Messages (or requests, or connects) per scenario process. */
-const N: Record<string, number> = QUICK
-  ? {
-    pub16: 100_000,
-    pub1k: 20_000,
-    "sub-iter": 100_000,
-    "sub-cb": 100_000,
-    pubsub: 50_000,
-    "req-seq": 500,
-    "req-par": 2_000,
-    connect: 5,
-    mem: 100_000,
-  }
-  : {
-    pub16: 1_000_000,
-    pub1k: 200_000,
-    "sub-iter": 1_000_000,
-    "sub-cb": 1_000_000,
-    pubsub: 500_000,
-    "req-seq": 5_000,
-    "req-par": 20_000,
-    connect: 20,
-    mem: 1_000_000,
-  };
+/** Messages (or requests, or connects) per scenario process; a quick run does a tenth (at least 5). */
+const N: Record<string, number> = Object.fromEntries(
+  Object.entries(SCENARIO_COUNTS).map(([k, v]) => [k, QUICK ? Math.max(5, v / 10) : v]),
+);
 
 interface Row {
   label: string;

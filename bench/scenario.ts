@@ -17,7 +17,7 @@
 // count and the whole process a hard --timeout-ms), and must not measure anything outside the
 // marked timed regions. The nats-wasm module is ../dist/mod.js unless BENCH_OURS_MODULE names
 // another module (bench/run.sh sets it to nats.ws for the nats.ws-vs-nats.ws self-check).
-import { arg, median, peakRssMiB, percentile } from "./util.ts";
+import { arg, median, peakRssMiB, percentile, SCENARIO_COUNTS } from "./util.ts";
 
 // The slice of the nats.deno v1 API that the scenarios use (both clients implement it).
 interface Msg {
@@ -291,21 +291,9 @@ async function connectTime(mod: ClientModule, n: number) {
 
 // -- main ---------------------------------------------------------------------------------------
 
-const DEFAULT_N: Record<string, number> = {
-  pub16: 1_000_000,
-  pub1k: 200_000,
-  "sub-iter": 1_000_000,
-  "sub-cb": 1_000_000,
-  pubsub: 500_000,
-  "req-seq": 5_000,
-  "req-par": 20_000,
-  connect: 20,
-  mem: 1_000_000,
-};
-
 async function main(): Promise<never> {
-  if (!(scenario in DEFAULT_N)) finish({ error: `unknown --scenario=${scenario}` }, 2);
-  const n = Number(arg("n", String(DEFAULT_N[scenario])));
+  if (!(scenario in SCENARIO_COUNTS)) finish({ error: `unknown --scenario=${scenario}` }, 2);
+  const n = Number(arg("n", String(SCENARIO_COUNTS[scenario])));
   const url = moduleUrl();
   const mod = (await import(url)) as ClientModule;
   if (typeof mod.connect !== "function") finish({ error: `${url} exports no connect()` }, 2);

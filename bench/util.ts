@@ -1,8 +1,21 @@
-// Small shared helpers for the benchmark scripts: command-line flags, statistics (median,
+// Small shared helpers for the benchmark scripts: the per-scenario counts, command-line flags, statistics (median,
 // percentiles), peak RSS from /proc/self/status, and the parent-exit watch of child processes.
 // It measures nothing on its own and must not import either client under test or open sockets.
 
 export const CRLF = "\r\n";
+
+/** Messages (or requests, or connects) per scenario process in a full run. */
+export const SCENARIO_COUNTS: Record<string, number> = {
+  pub16: 1_000_000,
+  pub1k: 200_000,
+  "sub-iter": 1_000_000,
+  "sub-cb": 1_000_000,
+  pubsub: 500_000,
+  "req-seq": 5_000,
+  "req-par": 20_000,
+  connect: 20,
+  mem: 1_000_000,
+};
 
 /** The value of `--name=value` on the command line, or `fallback`. */
 export function arg(name: string, fallback: string): string {
