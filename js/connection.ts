@@ -1,32 +1,28 @@
 /**
- * `connect()` and `NatsConnectionImpl`: the nats.deno v1 `NatsConnection` over one wasm
- * `WasmConnection`. Commands go straight to the engine (errors it throws are rewrapped as
- * NatsError with their code); the engine's output records arrive in `onBatch` and are routed:
- * MSG to the subscription by sid, REPLY / REQ_END to the pending request by token, SUB_END ends a
- * subscription, FLUSH_END settles a flush, STATUS feeds every `status()` iterator, INFO updates
- * `info`, CONNECTED resolves `connect()`, CLOSED settles everything and `closed()`.
+ * `connect()` and `NatsConnectionImpl`: the nats.deno v1 `NatsConnection` API over one wasm
+ * `WasmConnection`, and the connection's own state (connected, server, info, draining, closed).
+ * Commands go straight to the engine (errors it throws are rewrapped as NatsError with their
+ * code) and register the id they return with the router (router.ts), which settles them from the
+ * engine's records; the status fan-out is status.ts, the plain-publish fast path
+ * publish_fast.ts. At CLOSED it tears down: leftovers end, iterators end, the engine is freed.
  *
- * Records produced while the shim is inside an engine call that returns an id (subscribe,
- * request, flush) are held until the id is registered, then routed in order.
- *
- * Plain publishes (no reply, no headers, payload within the staging buffer) take the engine's
- * fast path: the subject as a cached integer handle, the payload written into wasm memory.
- *
- * Must not: parse the protocol, run timers for requests/subscriptions/pings, or decide reconnects
- * (the engine does); allocate closures or promises per message.
+ * Must not: read records (router.ts and records.ts do), parse the protocol, run timers for
+ * requests/subscriptions/pings, or decide reconnects (the engine does); allocate closures or
+ * promises per message.
  */
-import { ErrorCode, NatsError, recordError, toNatsError } from "./errors.ts";
-import { Empty, TD, TE } from "./encoders.ts";
-import { DebugEvents, Events, RequestStrategy } from "./enums.ts";
+import { ErrorCode, NatsError, toNatsError } from "./errors.ts";
+import { Empty, TE } from "./encoders.ts";
+import { Events, RequestStrategy } from "./enums.ts";
 import { encodeHeaderBlock } from "./headers.ts";
-import { createInbox } from "./inbox.ts";
-import { isNoResponders, MsgImpl } from "./msg.ts";
 import { type Parsed, type ParsedOptions, parseOptions } from "./options.ts";
+import { FastPublisher } from "./publish_fast.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
-import { PendingRequest, requestManyNoMux, requestNoMux } from "./requests.ts";
+import { PendingRequest } from "./requests.ts";
+import { BatchRouter, type RouterHost } from "./router.ts";
+import { StatusFanout } from "./status.ts";
 import { SubscriptionImpl } from "./subscription.ts";
 import { deferred } from "./util.ts";
-import { isWasmView, normalizeServerUrl, WasmConnection } from "./wasm.ts";
+import { normalizeServerUrl, WasmConnection } from "./wasm.ts";
 import type {
   ConnectionOptions,
   Deferred,
@@ -37,37 +33,10 @@ import type {
   RequestManyOptions,
   RequestOptions,
   ServerInfo,
-  ServersChanged,
   Stats,
   Status,
   SubscriptionOptions,
 } from "./types.ts";
-
-/** u32 words per batch record (docs/design.md). */
-const STRIDE = 8;
-const K_MSG = 1;
-const K_REPLY = 2;
-const K_SUB_END = 3;
-const K_REQ_END = 4;
-const K_FLUSH_END = 5;
-const K_STATUS = 6;
-const K_INFO = 7;
-const K_CONNECTED = 8;
-const K_CLOSED = 9;
-const K_DRAINED = 10;
-const K_SUBS_DRAINED = 11;
-
-function str(arena: Uint8Array, off: number, len: number): string {
-  return len === 0 ? "" : TD.decode(arena.subarray(off, off + len));
-}
-
-/**
- * The batch arrays to keep beyond the onBatch call: a view into wasm memory is copied (once per
- * batch), an array the driver already copied out is used as is.
- */
-function keep<T extends Uint8Array | Uint32Array>(a: T): T {
-  return isWasmView(a) ? a.slice() as T : a;
-}
 
 /** Payload to bytes: strings UTF-8 encoded, Uint8Array as-is, undefined empty, else BAD_PAYLOAD. */
 function toBytes(payload: Payload | undefined): Uint8Array {
@@ -87,8 +56,10 @@ export function connect(opts: ConnectionOptions = {}): Promise<NatsConnection> {
   }
 }
 
+const closedError = () => NatsError.errorForCode(ErrorCode.ConnectionClosed);
+
 /** The NatsConnection implementation. */
-export class NatsConnectionImpl implements NatsConnection {
+export class NatsConnectionImpl implements NatsConnection, RouterHost {
   /** The options in effect (defaults applied). */
   options: ParsedOptions;
   /** The engine; null once closed (and freed). */
@@ -96,10 +67,9 @@ export class NatsConnectionImpl implements NatsConnection {
   /** Resolves with this connection on the first CONNECTED, rejects if it closes before. */
   private connected$: Deferred<NatsConnection>;
   private _info: ServerInfo | undefined = undefined;
-  private subs = new Map<number, SubscriptionImpl>();
-  private requests = new Map<number, PendingRequest>();
-  private flushes = new Map<number, Deferred<void>>();
-  private listeners = new Set<QueuedIteratorImpl<Status>>();
+  private router: BatchRouter;
+  private statuses = new StatusFanout();
+  private fast = new FastPublisher();
   private closed$: Deferred<void | Error>;
   private _closed = false;
   private connectedOnce = false;
@@ -110,13 +80,6 @@ export class NatsConnectionImpl implements NatsConnection {
   private server = "";
   private lastStats: Stats = { inBytes: 0, outBytes: 0, inMsgs: 0, outMsgs: 0 };
   private asyncTraces: boolean;
-  /** >0 while inside an engine call whose returned id is not registered yet. */
-  private hold = 0;
-  private routing = false;
-  private held: [Uint32Array, Uint8Array][] = [];
-  /** Publish fast path: subject handles registered with the engine, and its staging view. */
-  private handles = new Map<string, number>();
-  private staging: Uint8Array | null = null;
 
   /** Creates the engine for validated options (see `connect`); nothing is dialled yet. */
   constructor(parsed: Parsed) {
@@ -124,10 +87,11 @@ export class NatsConnectionImpl implements NatsConnection {
     this.asyncTraces = !parsed.options.noAsyncTraces;
     this.connected$ = deferred<NatsConnection>();
     this.closed$ = deferred<void | Error>();
+    const router = this.router = new BatchRouter(this);
     this.wc = new WasmConnection(
       parsed.wasm,
       parsed.auth,
-      (records: Uint32Array, arena: Uint8Array) => this.batch(records, arena),
+      (records: Uint32Array, arena: Uint8Array) => router.route(records, arena),
     );
   }
 
@@ -137,157 +101,34 @@ export class NatsConnectionImpl implements NatsConnection {
     return this.connected$;
   }
 
-  // ---- batch routing ----
+  // ---- RouterHost: connection-wide records ----
 
-  private batch(records: Uint32Array, arena: Uint8Array): void {
-    if (this.hold > 0 || this.routing) {
-      this.held.push([keep(records), keep(arena)]);
-      return;
+  /** @internal */
+  onStatus(type: string, data: string, perm: string, detail: string): void {
+    if (type === Events.Disconnect) this.isConnected = false;
+    else if (type === Events.Reconnect) {
+      this.isConnected = true;
+      if (data) this.server = data;
     }
-    this.routing = true;
+    this.statuses.record(type, data, perm, detail);
+  }
+
+  /** @internal */
+  onInfo(json: string): void {
     try {
-      this.route(records, arena);
-      this.routeHeld();
-    } finally {
-      this.routing = false;
+      this._info = JSON.parse(json);
+    } catch {
+      // the engine validated it; keep the previous INFO if not
     }
   }
 
-  private routeHeld(): void {
-    while (this.held.length > 0 && this.hold === 0) {
-      const [r, a] = this.held.shift()!;
-      this.route(r, a);
-    }
-  }
-
-  /** Leaves an engine call that returned an id; routes records held meanwhile. */
-  private unhold(): void {
-    if (--this.hold === 0 && this.held.length > 0 && !this.routing) {
-      this.routing = true;
-      try {
-        this.routeHeld();
-      } finally {
-        this.routing = false;
-      }
-    }
-  }
-
-  private route(records: Uint32Array, arena: Uint8Array): void {
-    let buf: Uint8Array | null = null;
-    let recs: Uint32Array | null = null;
-    // consecutive messages usually share a subscription: look it up once per run (a sid is never
-    // reused, and a subscription that ended meanwhile drops what it is given)
-    let lastSid = -1;
-    let sub: SubscriptionImpl | undefined = undefined;
-    const n = records.length;
-    for (let i = 0; i < n; i += STRIDE) {
-      const kind = records[i];
-      if (kind === K_MSG) {
-        const sid = records[i + 1];
-        if (sid !== lastSid) {
-          sub = this.subs.get(sid);
-          lastSid = sid;
-        }
-        if (sub === undefined) continue;
-        if (buf === null) {
-          buf = keep(arena);
-          recs = keep(records);
-        }
-        sub.deliverRecord(recs!, buf, i);
-        continue;
-      }
-      const id = records[i + 1];
-      const off = records[i + 2];
-      const l0 = records[i + 3];
-      const l1 = records[i + 4];
-      const l2 = records[i + 5];
-      switch (kind) {
-        case K_REPLY: {
-          const r = this.requests.get(id);
-          if (r === undefined) break;
-          if (buf === null) buf = keep(arena);
-          const m = new MsgImpl(this, 0, buf, off, l0, l1, l2, records[i + 6], records[i + 7]);
-          this.reply(id, r, m);
-          break;
-        }
-        case K_REQ_END: {
-          const r = this.requests.get(id);
-          if (r === undefined) break;
-          this.requests.delete(id);
-          const code = str(arena, off, l0);
-          r.fail(
-            code === "" ? undefined : recordError(
-              code,
-              str(arena, off + l0, l1),
-              str(arena, off + l0 + l1, l2),
-            ),
-          );
-          break;
-        }
-        case K_SUB_END: {
-          const s = this.subs.get(id);
-          if (s === undefined) break;
-          this.subs.delete(id);
-          const code = str(arena, off, l0);
-          s.ended(
-            code === "" ? undefined : recordError(
-              code,
-              str(arena, off + l0, l1),
-              str(arena, off + l0 + l1, l2),
-            ),
-          );
-          break;
-        }
-        case K_FLUSH_END: {
-          const d = this.flushes.get(id);
-          if (d === undefined) break;
-          this.flushes.delete(id);
-          const code = str(arena, off, l0);
-          if (code === "") d.resolve();
-          else d.reject(recordError(code, str(arena, off + l0, l1)));
-          break;
-        }
-        case K_STATUS: {
-          const perm = str(arena, off + l0 + l1, l2);
-          if (perm !== "") this.publishDenied(perm);
-          this.status$(
-            str(arena, off, l0),
-            str(arena, off + l0, l1),
-            perm,
-            str(arena, off + l0 + l1 + l2, records[i + 6]),
-          );
-          break;
-        }
-        case K_INFO:
-          try {
-            this._info = JSON.parse(str(arena, off, l0));
-          } catch {
-            // the engine validated it; keep the previous INFO if not
-          }
-          break;
-        case K_CONNECTED:
-          this.server = str(arena, off, l0);
-          this.isConnected = true;
-          if (!this.connectedOnce) {
-            this.connectedOnce = true;
-            this.connected$.resolve(this);
-          }
-          break;
-        case K_CLOSED: {
-          const code = str(arena, off, l0);
-          this.closedByEngine(
-            code === "" ? undefined : recordError(code, str(arena, off + l0, l1)),
-          );
-          break;
-        }
-        case K_SUBS_DRAINED:
-          this.subsDrained();
-          break;
-        case K_DRAINED:
-          break;
-        default:
-          break;
-      }
+  /** @internal */
+  onConnected(server: string): void {
+    this.server = server;
+    this.isConnected = true;
+    if (!this.connectedOnce) {
+      this.connectedOnce = true;
+      this.connected$.resolve(this);
     }
   }
 
@@ -296,8 +137,9 @@ export class NatsConnectionImpl implements NatsConnection {
    * the messages it had queued (`whenProcessed()`: iterators yielded them all and their loop came
    * back for more, callbacks ran), the engine blocks publishing, flushes and closes; until then
    * handlers can still respond.
+   * @internal
    */
-  private subsDrained(): void {
+  onSubsDrained(): void {
     const subs = this.drainingSubs;
     this.drainingSubs = [];
     Promise.all(subs.map((s) => s.whenProcessed())).then(() => {
@@ -309,100 +151,8 @@ export class NatsConnectionImpl implements NatsConnection {
     });
   }
 
-  private reply(token: number, r: PendingRequest, m: MsgImpl): void {
-    if (r.single !== null) {
-      this.requests.delete(token);
-      if (isNoResponders(m)) {
-        r.fail(NatsError.errorForCode(ErrorCode.NoResponders));
-      } else {
-        r.single.resolve(m);
-      }
-      return;
-    }
-    if (isNoResponders(m)) {
-      this.requests.delete(token);
-      this.cancelToken(token);
-      r.fail(NatsError.errorForCode(ErrorCode.NoResponders));
-      return;
-    }
-    r.many!.push(m);
-  }
-
-  private cancelToken(token: number): void {
-    try {
-      this.wc?.cancelRequest(token);
-    } catch {
-      // already gone
-    }
-  }
-
-  /**
-   * Dispatches a status event to every `status()` iterator. `detail` (what happened, in words)
-   * becomes `Status.error`: with the event's code for `error`, DISCONNECT otherwise.
-   */
-  /**
-   * A publish permission violation also ends the noMux requests (their reply subscriptions, which
-   * only the shim knows) that published to the denied subject, as nats.deno does; mux requests
-   * are ended by the engine.
-   */
-  private publishDenied(permJson: string): void {
-    let subject = "";
-    try {
-      const ctx = JSON.parse(permJson) as { operation?: string; subject?: string };
-      if (ctx.operation !== "publish" || typeof ctx.subject !== "string") return;
-      subject = ctx.subject;
-    } catch {
-      return;
-    }
-    for (const [sid, sub] of this.subs) {
-      if (sub.requestSubject !== subject) continue;
-      this.subs.delete(sid);
-      try {
-        this.wc?.unsubscribe(sid, 0);
-      } catch {
-        // closed meanwhile: nothing to unsubscribe
-      }
-      sub.ended(recordError(
-        ErrorCode.PermissionsViolation,
-        `Permissions Violation for Publish to "${subject}"`,
-        permJson,
-      ));
-    }
-  }
-
-  private status$(type: string, data: string, perm: string, detail = ""): void {
-    if (type === Events.Disconnect) this.isConnected = false;
-    else if (type === Events.Reconnect) {
-      this.isConnected = true;
-      if (data) this.server = data;
-    }
-    if (this.listeners.size === 0) return;
-    let d: string | ServersChanged = data;
-    if (type === Events.Update) {
-      try {
-        const u = JSON.parse(data);
-        d = { added: u.added ?? [], deleted: u.deleted ?? [] };
-      } catch {
-        d = { added: [], deleted: [] };
-      }
-    }
-    const s: Status = { type: type as Events | DebugEvents, data: d };
-    if (detail) {
-      s.error = new NatsError(detail, type === Events.Error ? data : ErrorCode.Disconnect);
-    }
-    if (perm) {
-      try {
-        const ctx = JSON.parse(perm);
-        s.permissionContext = { operation: ctx.operation, subject: ctx.subject };
-        if (ctx.queue) (s.permissionContext as { queue?: string }).queue = ctx.queue;
-      } catch {
-        // ignored: the event still carries its type and data
-      }
-    }
-    for (const l of this.listeners) l.push(s);
-  }
-
-  private closedByEngine(err: NatsError | undefined): void {
+  /** Teardown at the CLOSED record. @internal */
+  onClosed(err: NatsError | undefined): void {
     if (this._closed) return;
     this._closed = true;
     this.isConnected = false;
@@ -415,27 +165,14 @@ export class NatsConnectionImpl implements NatsConnection {
       }
     }
     this.wc = null;
-    this.staging = null;
-    this.handles.clear();
-    if (!this.connectedOnce) {
-      this.connected$.reject(err ?? NatsError.errorForCode(ErrorCode.ConnectionClosed));
-    }
-    // the engine ends requests, flushes and subscriptions before CLOSED; these are leftovers
-    const closedErr = NatsError.errorForCode(ErrorCode.ConnectionClosed);
-    for (const d of this.flushes.values()) d.reject(closedErr);
-    this.flushes.clear();
-    const reqs = Array.from(this.requests.values());
-    this.requests.clear();
-    for (const r of reqs) r.fail(r.many ? undefined : NatsError.errorForCode(ErrorCode.Timeout));
-    const subs = Array.from(this.subs.values());
-    this.subs.clear();
-    for (const s of subs) s.ended();
-    for (const l of this.listeners) l.end();
-    this.listeners.clear();
+    this.fast.reset();
+    if (!this.connectedOnce) this.connected$.reject(err ?? closedError());
+    this.router.endAll(closedError);
+    this.statuses.end();
     this.closed$.resolve(err);
     if (wc !== null) {
-      // freed outside the engine's call stack (CLOSED may be delivered from inside a command);
-      // a microtask, not a timer, so that nothing is left pending once close() resolves
+      // freed outside the driver's call stack (CLOSED is delivered from inside its pump); a
+      // microtask, not a timer, so that nothing is left pending once close() resolves
       queueMicrotask(() => {
         try {
           wc.free();
@@ -443,6 +180,14 @@ export class NatsConnectionImpl implements NatsConnection {
           // already freed
         }
       });
+    }
+  }
+
+  private cancelToken(token: number): void {
+    try {
+      this.wc?.cancelRequest(token);
+    } catch {
+      // already gone
     }
   }
 
@@ -461,8 +206,9 @@ export class NatsConnectionImpl implements NatsConnection {
       }
       return;
     }
-    if (this.subs.get(sub.sid) !== sub) return;
-    this.subs.delete(sub.sid);
+    const subs = this.router.subs;
+    if (subs.get(sub.sid) !== sub) return;
+    subs.delete(sub.sid);
     if (wc !== null) {
       try {
         wc.unsubscribe(sub.sid, 0);
@@ -483,7 +229,7 @@ export class NatsConnectionImpl implements NatsConnection {
       ErrorCode.SlowConsumer,
     );
     const s: Status = { type: Events.Error, data: ErrorCode.SlowConsumer, error: err };
-    for (const l of this.listeners) l.push(s);
+    this.statuses.push(s);
   }
 
   /** @internal */
@@ -531,7 +277,7 @@ export class NatsConnectionImpl implements NatsConnection {
     if (!subject) throw NatsError.errorForCode(ErrorCode.BadSubject);
     if (
       (options === undefined || (!options.reply && !options.headers)) &&
-      this.publishStaged(wc, subject, payload)
+      this.fast.publish(wc, subject, payload)
     ) {
       return;
     }
@@ -547,46 +293,6 @@ export class NatsConnectionImpl implements NatsConnection {
     } catch (err) {
       throw toNatsError(err);
     }
-  }
-
-  /**
-   * The publish fast path (no reply, no headers, payload up to the staging size): the subject
-   * crosses once as a string and then as a cached integer handle, the payload is written
-   * straight into the engine's staging buffer. False when the payload does not fit.
-   */
-  private publishStaged(
-    wc: WasmConnection,
-    subject: string,
-    payload: Payload | undefined,
-  ): boolean {
-    let h = this.handles.get(subject);
-    if (h === undefined) {
-      // registering may grow wasm memory: done before the staging view is checked and written
-      h = wc.subjectHandle(subject);
-      if (h < 0) {
-        wc.clearSubjects();
-        this.handles.clear();
-        h = wc.subjectHandle(subject);
-      }
-      this.handles.set(subject, h);
-    }
-    let st = this.staging;
-    if (st === null || st.length === 0) st = this.staging = wc.stagingBuffer();
-    let len: number;
-    if (payload instanceof Uint8Array) {
-      len = payload.length;
-      if (len > st.length) return false;
-      st.set(payload);
-    } else if (typeof payload === "string") {
-      if (payload.length * 3 > st.length) return false;
-      len = TE.encodeInto(payload, st).written;
-    } else if (payload === undefined) {
-      len = 0;
-    } else {
-      throw NatsError.errorForCode(ErrorCode.BadPayload);
-    }
-    if (wc.publishStaged(h, len) !== 0) throw toNatsError(wc.takeError());
-    return true;
   }
 
   publishMessage(msg: Msg): void {
@@ -620,19 +326,19 @@ export class NatsConnectionImpl implements NatsConnection {
       throw new NatsError("'queue' must be a string", ErrorCode.InvalidOption);
     }
     const sub = new SubscriptionImpl(this, subject, opts);
-    this.hold++;
     try {
-      const sid = wc.subscribe(subject, sub.queue, sub.max ?? 0, sub.timeout ?? 0);
-      sub.sid = sid;
-      this.subs.set(sid, sub);
+      sub.sid = wc.subscribe(subject, sub.queue, sub.max ?? 0, sub.timeout ?? 0);
     } catch (err) {
       throw toNatsError(err);
-    } finally {
-      this.unhold();
     }
+    this.router.subs.set(sub.sid, sub);
     return sub;
   }
 
+  /**
+   * A request; with `noMux` the engine serves it on its own subscription (on `reply` when given),
+   * else on the shared inbox. Either way its REPLY / REQ_END records settle it.
+   */
   request(subject: string, payload?: Payload, opts?: RequestOptions): Promise<Msg> {
     try {
       const wc = this.check(subject, true);
@@ -641,31 +347,26 @@ export class NatsConnectionImpl implements NatsConnection {
       if (typeof timeout !== "number" || timeout < 1) {
         throw new NatsError("timeout", ErrorCode.InvalidOption);
       }
-      if (!o.noMux && o.reply) {
-        throw new NatsError("reply can only be used with noMux", ErrorCode.InvalidOption);
-      }
       const data = toBytes(payload);
+      const hdrs = o.headers ? encodeHeaderBlock(o.headers) : undefined;
       const ctx = this.asyncTraces ? new Error() : null;
       const d = deferred<Msg>();
-      if (o.noMux) {
-        const inbox = o.reply ? o.reply : createInbox(this.options.inboxPrefix);
-        requestNoMux(this, subject, data, inbox, timeout, o.headers, d, ctx);
-        return d;
-      }
-      const hdrs = o.headers ? encodeHeaderBlock(o.headers) : undefined;
-      this.hold++;
-      try {
-        const token = wc.request(subject, hdrs, data, timeout);
-        this.requests.set(token, new PendingRequest(d, null, ctx));
-      } finally {
-        this.unhold();
-      }
+      const token = wc.request(
+        subject,
+        hdrs,
+        data,
+        timeout,
+        o.noMux === true,
+        o.reply || undefined,
+      );
+      this.router.requests.set(token, new PendingRequest(d, null, ctx));
       return d;
     } catch (err) {
       return Promise.reject(toNatsError(err));
     }
   }
 
+  /** Gathers replies until the strategy is satisfied; `noMux` as for `request`. */
   requestMany(
     subject: string,
     payload?: Payload,
@@ -679,12 +380,6 @@ export class NatsConnectionImpl implements NatsConnection {
         throw new NatsError("timeout", ErrorCode.InvalidOption);
       }
       const data = toBytes(payload);
-      if (opts.noMux) {
-        const inbox = createInbox(this.options.inboxPrefix);
-        return Promise.resolve(
-          requestManyNoMux(this, subject, data, inbox, { ...opts, strategy, maxWait }),
-        );
-      }
       let engineStrategy: string = strategy;
       let param = 0;
       if (strategy === RequestStrategy.Count) {
@@ -700,18 +395,21 @@ export class NatsConnectionImpl implements NatsConnection {
       const hdrs = opts.headers ? encodeHeaderBlock(opts.headers) : undefined;
       const qi = new QueuedIteratorImpl<Msg>();
       const ctx = this.asyncTraces ? new Error() : null;
-      this.hold++;
-      let token: number;
-      try {
-        token = wc.requestMany(subject, hdrs, data, maxWait, engineStrategy, param);
-        this.requests.set(token, new PendingRequest(null, qi, ctx));
-      } finally {
-        this.unhold();
-      }
+      const token = wc.requestMany(
+        subject,
+        hdrs,
+        data,
+        maxWait,
+        engineStrategy,
+        param,
+        opts.noMux === true,
+      );
+      const requests = this.router.requests;
+      requests.set(token, new PendingRequest(null, qi, ctx));
       // the user left the loop early: cancel the request in the engine
       qi.onStop = () => {
-        if (this.requests.get(token) !== undefined) {
-          this.requests.delete(token);
+        if (requests.get(token) !== undefined) {
+          requests.delete(token);
           this.cancelToken(token);
         }
       };
@@ -725,13 +423,10 @@ export class NatsConnectionImpl implements NatsConnection {
     const wc = this.wc;
     if (wc === null) return Promise.reject(NatsError.errorForCode(ErrorCode.ConnectionClosed));
     const d = deferred<void>();
-    this.hold++;
     try {
-      this.flushes.set(wc.flush(), d);
+      this.router.flushes.set(wc.flush(), d);
     } catch (err) {
       return Promise.reject(toNatsError(err));
-    } finally {
-      this.unhold();
     }
     return d;
   }
@@ -752,8 +447,8 @@ export class NatsConnectionImpl implements NatsConnection {
       return Promise.reject(NatsError.errorForCode(ErrorCode.ConnectionDraining));
     }
     this.draining = true;
-    // taken first: the engine may end the subscriptions from inside drain() (when disconnected)
-    this.drainingSubs = Array.from(this.subs.values());
+    // taken before drain(): the subscriptions it ends are those the drain waits for
+    this.drainingSubs = Array.from(this.router.subs.values());
     try {
       wc.drain();
     } catch (err) {
@@ -778,16 +473,7 @@ export class NatsConnectionImpl implements NatsConnection {
   }
 
   status(): AsyncIterable<Status> {
-    const iter = new QueuedIteratorImpl<Status>();
-    if (this._closed) {
-      iter.end();
-      return iter;
-    }
-    iter.onStop = () => {
-      this.listeners.delete(iter);
-    };
-    this.listeners.add(iter);
-    return iter;
+    return this.statuses.iterator();
   }
 
   stats(): Stats {

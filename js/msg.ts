@@ -1,6 +1,7 @@
 /**
- * `MsgImpl`: a received message as a lazy view over the copy of one batch arena. It keeps the
- * arena and the offsets of its subject, reply, header block and payload; `subject`/`reply` are
+ * `MsgImpl`: a received message as a lazy view over the copy of one batch arena, built from its
+ * MSG or REPLY record (layout in records.ts). It keeps the arena and the offsets of its subject,
+ * reply, header block and payload; `subject`/`reply` are
  * decoded on first access (ASCII fast path), `data` is a subarray of the copy, `headers` are
  * decoded by the wasm engine on first access. `respond()`, `json()`, `string()`, `size()`.
  *
@@ -10,6 +11,18 @@
 import { ErrorCode, NatsError } from "./errors.ts";
 import { decodeAscii, Empty, TD } from "./encoders.ts";
 import { MsgHdrsImpl } from "./headers.ts";
+import {
+  F_HEADERS,
+  F_PAYLOAD,
+  F_REPLY,
+  F_SUBJECT,
+  K_MSG,
+  W_EXTRA,
+  W_ID,
+  W_KIND,
+  W_LEN0,
+  W_OFF,
+} from "./records.ts";
 import type { Msg, MsgHdrs, Payload, Publisher, PublishOptions, ReviverFn } from "./types.ts";
 
 /** The parsed `Nats-Request-Info` header (nats.deno `RequestInfo`). */
@@ -55,26 +68,20 @@ export class MsgImpl implements Msg {
   private _data: Uint8Array | undefined;
   private _headers: MsgHdrs | undefined;
 
-  constructor(
-    pub: Publisher,
-    sid: number,
-    buf: Uint8Array,
-    off: number,
-    subjectLen: number,
-    replyLen: number,
-    headerLen: number,
-    dataLen: number,
-    statusCode: number,
-  ) {
+  /**
+   * The message of the MSG or REPLY record at word `i` of `records`, whose bytes are in `buf`
+   * (a JS-owned copy of the batch arena).
+   */
+  constructor(pub: Publisher, records: Uint32Array, i: number, buf: Uint8Array) {
     this._pub = pub;
-    this.sid = sid;
+    this.sid = records[i + W_KIND] === K_MSG ? records[i + W_ID] : 0;
     this._buf = buf;
-    this._off = off;
-    this._sl = subjectLen;
-    this._rl = replyLen;
-    this._hl = headerLen;
-    this._dl = dataLen;
-    this.statusCode = statusCode;
+    this._off = records[i + W_OFF];
+    this._sl = records[i + W_LEN0 + F_SUBJECT];
+    this._rl = records[i + W_LEN0 + F_REPLY];
+    this._hl = records[i + W_LEN0 + F_HEADERS];
+    this._dl = records[i + W_LEN0 + F_PAYLOAD];
+    this.statusCode = records[i + W_EXTRA];
     this._subject = undefined;
     this._reply = undefined;
     this._data = undefined;
@@ -159,11 +166,4 @@ export class MsgImpl implements Msg {
     }
     return null;
   }
-}
-
-/** True when `msg` is a no-responders status (empty payload and header code 503). */
-export function isNoResponders(msg: MsgImpl): boolean {
-  if (msg.data.length !== 0) return false;
-  // the engine extracts the status code of every header block: no need to decode headers here
-  return msg.statusCode === 503;
 }

@@ -62,7 +62,27 @@ export type ParsedOptions = ConnectionOptions & {
   servers: string[];
   authenticator: Authenticator;
   inboxPrefix: string;
+  /** The user's handler, or nats.deno's default formula (which the engine applies itself). */
+  reconnectDelayHandler: () => number;
 };
+
+/**
+ * nats.deno's default `reconnectDelayHandler`: `reconnectTimeWait` plus a random jitter of 0 to
+ * `reconnectJitter` ms (`reconnectJitterTLS` when TLS is required). Shown in `nc.options` only:
+ * the engine computes the same delay itself, so this function is never handed to it (a JS call
+ * per reconnect attempt for nothing).
+ */
+export function defaultReconnectDelay(
+  timeWait: number,
+  jitter: number,
+  jitterTls: number,
+  tls: boolean,
+): () => number {
+  return () => {
+    const extra = tls ? jitterTls : jitter;
+    return timeWait + Math.floor(Math.random() * (extra + 1));
+  };
+}
 
 /** The result of `parseOptions`. */
 export interface Parsed {
@@ -253,7 +273,16 @@ export function parseOptions(
   const authenticator = buildAuthenticator(opts);
   const hasAuth = isSet(a) || !!o.token || !!o.user;
 
+  const userDelay = typeof o.reconnectDelayHandler === "function"
+    ? o.reconnectDelayHandler as () => number
+    : undefined;
   const options: ParsedOptions = Object.assign({}, opts, {
+    reconnectDelayHandler: userDelay ?? defaultReconnectDelay(
+      num("reconnectTimeWait", DEFAULT_RECONNECT_TIME_WAIT),
+      num("reconnectJitter", DEFAULT_JITTER),
+      num("reconnectJitterTLS", DEFAULT_JITTER_TLS),
+      tls,
+    ),
     servers,
     maxPingOut: num("maxPingOut", DEFAULT_MAX_PING_OUT),
     maxReconnectAttempts: num("maxReconnectAttempts", DEFAULT_MAX_RECONNECT_ATTEMPTS),
@@ -300,9 +329,8 @@ export function parseOptions(
     debug: options.debug === true,
   };
   if (typeof o.name === "string") wasm.name = o.name;
-  if (typeof o.reconnectDelayHandler === "function") {
-    wasm.reconnectDelayHandler = o.reconnectDelayHandler as () => number;
-  }
+  // only the user's handler: without one the engine applies the default formula itself
+  if (userDelay !== undefined) wasm.reconnectDelayHandler = userDelay;
 
   return { options, wasm, auth: hasAuth ? engineAuthenticator(authenticator) : undefined };
 }

@@ -24,21 +24,14 @@
 import { ErrorCode, NatsError } from "./errors.ts";
 import { MsgImpl } from "./msg.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
+import { msgBytes, STRIDE } from "./records.ts";
 import { deferred } from "./util.ts";
 import type { Deferred, Msg, Publisher, Subscription, SubscriptionOptions } from "./types.ts";
-
-/** u32 words per batch record (docs/design.md). */
-const STRIDE = 8;
 
 /** Messages an iterator may hold before it is a slow consumer (nats.go's default). */
 export const DEFAULT_PENDING_MSGS = 65_536;
 /** Header + payload bytes an iterator may hold before it is a slow consumer (nats.go's). */
 export const DEFAULT_PENDING_BYTES = 64 * 1024 * 1024;
-
-/** Header + payload bytes of the MSG record at word `i`. */
-function recordSize(records: Uint32Array, i: number): number {
-  return records[i + 5] + records[i + 6];
-}
 
 /** Bytes a queued message object is counted for. */
 function msgSize(m: Msg): number {
@@ -90,8 +83,6 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   queue?: string;
   max?: number;
   timeout?: number;
-  /** Subject of the request a noMux request subscription serves (permission error routing). */
-  requestSubject?: string;
   draining = false;
   closed: Deferred<void>;
   private host: SubscriptionHost;
@@ -138,17 +129,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
 
   /** Builds the Msg of batch record `i`. */
   private msgAt(records: Uint32Array, buf: Uint8Array, i: number): MsgImpl {
-    return new MsgImpl(
-      this.host,
-      records[i + 1],
-      buf,
-      records[i + 2],
-      records[i + 3],
-      records[i + 4],
-      records[i + 5],
-      records[i + 6],
-      records[i + 7],
-    );
+    return new MsgImpl(this.host, records, i, buf);
   }
 
   /**
@@ -171,7 +152,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
       this.handOff(this.msgAt(records, buf, i));
       return;
     }
-    const size = recordSize(records, i);
+    const size = msgBytes(records, i);
     if (this.full(size)) return;
     const runs = this.runs;
     const last = runs.length > this.head ? runs[runs.length - 1] : undefined;
@@ -257,7 +238,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
       this.pendingBytes -= msgSize(m);
     } else {
       m = this.msgAt(r.records!, r.buf!, r.from);
-      this.pendingBytes -= recordSize(r.records!, r.from);
+      this.pendingBytes -= msgBytes(r.records!, r.from);
       r.from += STRIDE;
     }
     // a slow-consumer episode ends once the backlog is down to half the limits

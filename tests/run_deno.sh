@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the Deno integration tests (tests/*_test.ts) against real nats-servers and prints a plain
-# `deno: N passed, N failed` line at the end; exits non-zero on any failure.
+# Runs the Deno integration tests (tests/integration/*_test.ts) against real nats-servers and prints
+# a plain `deno: N passed, N failed` line at the end; exits non-zero on any failure.
 #
 #   tests/run_deno.sh                      against our client, ../dist/mod.js (run `make build` first)
 #   NATS_CLIENT=nats.ws tests/run_deno.sh  against the reference client nats.ws (validates the tests)
-#   tests/run_deno.sh tests/drain_test.ts  only some files (extra arguments go to `deno test`)
+#   tests/run_deno.sh tests/integration/drain_test.ts
+#                                          only some files (extra arguments go to `deno test`)
 #   DENO_CHECK=1 tests/run_deno.sh         type-check too (scripts/lint.sh already runs deno check)
 #
 # Starts every server in tests/nats/*.conf with scripts/nats-server.sh, and the auth/wss servers of
@@ -15,7 +16,6 @@ cd "$ROOT"
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
 export NO_COLOR=1
 mkdir -p .tmp
-LOG=.tmp/deno-integration.log
 
 cleanup() {
   scripts/nats-server.sh stop-all >/dev/null 2>&1 || true
@@ -26,7 +26,7 @@ scripts/nats-server.sh start-all || {
   echo "deno: 0 passed, 1 failed"
   exit 1
 }
-# fresh keys, JWTs, creds and a test CA, and the servers that use them (tests/auth_*_test.ts)
+# fresh keys, JWTs, creds and a test CA, and the servers that use them (tests/integration/auth_*_test.ts)
 tests/auth/fixtures.sh start || {
   echo "deno: 0 passed, 1 failed"
   exit 1
@@ -35,7 +35,7 @@ tests/auth/fixtures.sh start || {
 args=(test -A)
 if [ "${NATS_CLIENT:-}" = nats.ws ]; then
   # nats.ws's .d.ts files use extensionless imports that Deno does not resolve: run unchecked
-  args+=(--no-check --import-map tests/natsws.importmap.json)
+  args+=(--no-check --import-map tests/helpers/natsws.importmap.json)
   echo "client under test: nats.ws ($(sed -n 's/.*"version": "\(.*\)".*/\1/p' .tools/node_modules/nats.ws/package.json))"
 else
   [ -f dist/mod.js ] || {
@@ -46,22 +46,7 @@ else
   [ "${DENO_CHECK:-0}" = 1 ] || args+=(--no-check)
   echo "client under test: dist/mod.js"
 fi
-if [ $# -gt 0 ]; then files=("$@"); else files=(tests/*_test.ts); fi
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/integration/*_test.ts); fi
 
-deno "${args[@]}" "${files[@]}" 2>&1 | tee "$LOG"
-rc=${PIPESTATUS[0]}
-
-# Deno's closing line: `ok | 12 passed | 0 failed | 1 ignored (1s)` or `FAILED | ...`
-summary="$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$LOG" | tail -n 1)"
-passed="$(sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p' <<<"$summary")"
-failed="$(sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p' <<<"$summary")"
-ignored="$(sed -n 's/.* \([0-9][0-9]*\) ignored.*/\1/p' <<<"$summary")"
-passed="${passed:-0}" failed="${failed:-0}"
-# a non-zero exit without a failed test counted (type errors, a crash) is one failure
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-if [ -n "${ignored:-}" ] && [ "$ignored" -gt 0 ]; then
-  echo "deno: $passed passed, $failed failed, $ignored skipped"
-else
-  echo "deno: $passed passed, $failed failed"
-fi
-[ "$failed" -eq 0 ]
+# ends with `deno: N passed, N failed` (`, N skipped` when any test was ignored)
+tests/tally.sh deno deno "${args[@]}" "${files[@]}"

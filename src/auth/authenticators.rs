@@ -1,5 +1,5 @@
-//! [`Credentials`]: every login form of api-contract §3 as one [`Authenticator`] for Rust callers
-//! (the wasm32 Rust API): user/password, token, an nkey seed, a JWT with or without a seed, or a
+//! [`Credentials`]: every login form (docs/contract.md "Authentication") as one [`Authenticator`]
+//! for wasm32 Rust callers: user/password, token, an nkey seed, a JWT with or without a seed, or a
 //! creds file. The nonce is signed at each handshake and a creds file is re-parsed each time, so
 //! what the caller gave is checked when it is used, with `BAD_CREDS` naming the problem.
 //!

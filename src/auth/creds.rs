@@ -1,4 +1,4 @@
-//! `.creds` files (api-contract §3): two blocks, each between a dash line before and after
+//! `.creds` files (docs/contract.md "Authentication"): two blocks, each between a dash line before and after
 //! (`-----BEGIN NATS USER JWT-----` … `------END NATS USER JWT------`, then the user seed's block).
 //! The first block is the user JWT, the second the nkey seed; text outside the blocks (the
 //! "IMPORTANT" banner) is ignored, lines may end in CRLF and the last line needs no newline.

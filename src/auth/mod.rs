@@ -1,6 +1,6 @@
 //! Credentials, as pure functions over bytes: nkey seeds decoded and checked ([`nkey`]), the
-//! server nonce signed with Ed25519 (api-contract §3), `.creds` files parsed ([`creds`]), NATS
-//! JWTs encoded and signed ([`jwt`], for tests and tools that mint credentials), and the
+//! server nonce signed with Ed25519 (docs/contract.md "Authentication"), `.creds` files parsed ([`creds`]),
+//! NATS JWTs encoded and signed ([`jwt`], for tests and tools that mint credentials), and the
 //! [`Authenticator`](crate::client::Authenticator)s built from them ([`authenticators`]).
 //! The cryptography is the `nkeys` crate's (ed25519-dalek underneath).
 //!

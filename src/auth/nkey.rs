@@ -1,6 +1,6 @@
 //! NKeys: decoding and checking seeds (`S…`) and public keys (`U…`, `A…`, `O…`, `N…`, `C…`),
 //! signing and verifying with the Ed25519 key they hold, encoding new seeds from caller-supplied
-//! random bytes, and the nonce signature of the CONNECT handshake (api-contract §3).
+//! random bytes, and the nonce signature of the CONNECT handshake (docs/contract.md "Authentication").
 //!
 //! Roles and error kinds follow nkeys.js (the reference clients' library): the five public roles
 //! of its `Prefix`, and one [`NkeyErrorKind`] per `NKeysErrorCode` text, so the JS `nkeys`

@@ -3,8 +3,8 @@
 //! `poll_transport`, `transmit`, `batch` and `poll_timeout` (the order in `docs/design.md`).
 //!
 //! This file is the façade: the struct, its state enums and the public methods, each delegating
-//! to the module that owns the concern (`handshake`, `inbound`, `lifecycle`, `outbound`,
-//! `subscriptions`, `requests`). Must not: do I/O, read a clock, draw randomness other than
+//! to the module that owns the concern (`handshake`, `inbound`, `lifecycle`, `outbound` (the one
+//! write path), `pings`, `guards`, `sids`, `subscriptions`, `requests`). Must not: do I/O, read a clock, draw randomness other than
 //! through [`Entropy`], or panic on anything the server or the user sends.
 
 use std::collections::VecDeque;
@@ -12,8 +12,10 @@ use std::collections::VecDeque;
 use super::batch::Batch;
 use super::options::{Authenticator, Entropy, Options, RequestManyStrategy};
 use super::outbound::Outbound;
+use super::pings::Pings;
 use super::pool::Pool;
-use super::requests::{Mode, Mux};
+use super::requests::{Mode, ReplyTo, Requests};
+use super::sids::Sids;
 use super::subscriptions::Subs;
 use super::timers::Timers;
 use crate::error::{ErrorCode, NatsError};
@@ -47,7 +49,7 @@ pub(super) enum Phase {
     Closed,
 }
 
-/// Progress of a connection drain (api-contract §2 "Connection drain order").
+/// Progress of a connection drain (docs/contract.md "Connection drain order").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DrainStage {
     None,
@@ -87,13 +89,18 @@ pub struct Connection {
     /// Whether the current transport's URL is `wss`: gossiped URLs take its scheme.
     pub(super) secure: bool,
     pub(super) timers: Timers,
+    pub(super) sids: Sids,
     pub(super) subs: Subs,
-    pub(super) mux: Mux,
+    pub(super) reqs: Requests,
     pub(super) out: Outbound,
+    pub(super) pings: Pings,
     pub(super) batch: Batch,
     pub(super) commands: VecDeque<TransportCmd>,
     /// Received bytes not yet parsed (ops span WebSocket frames).
     pub(super) inbuf: Vec<u8>,
+    /// Largest length `inbuf` reached (tests check that it stays bounded).
+    #[cfg(test)]
+    pub(super) inbuf_peak: usize,
     pub(super) limits: Limits,
     pub(super) info: Option<ServerInfo>,
     pub(super) info_json: Option<String>,
@@ -103,8 +110,6 @@ pub struct Connection {
     /// Two identical auth errors in a row: the next dial attempt closes instead.
     pub(super) abort_reconnect: bool,
     pub(super) drain: DrainStage,
-    /// Keepalive PINGs sent since the last PONG.
-    pub(super) pings_out: u32,
     /// The last `-ERR` (other than a permission error) the server sent on the current socket:
     /// it explains a close that follows.
     pub(super) server_err: Option<NatsError>,
@@ -132,12 +137,16 @@ impl Connection {
             server: String::new(),
             secure: false,
             timers: Timers::default(),
+            sids: Sids::default(),
             subs: Subs::default(),
-            mux: Mux::default(),
+            reqs: Requests::default(),
             out: Outbound::default(),
+            pings: Pings::default(),
             batch: Batch::default(),
             commands: VecDeque::new(),
             inbuf: Vec::new(),
+            #[cfg(test)]
+            inbuf_peak: 0,
             limits: Limits::default(),
             info: None,
             info_json: None,
@@ -145,7 +154,6 @@ impl Connection {
             last_error: None,
             abort_reconnect: false,
             drain: DrainStage::None,
-            pings_out: 0,
             server_err: None,
             stats: Stats::default(),
             next_flush_id: 0,
@@ -204,12 +212,12 @@ impl Connection {
 
     /// Bytes waiting to be sent as one frame (empty when none).
     pub fn transmit(&self) -> &[u8] {
-        &self.out.wire
+        self.out.wire()
     }
 
     /// The driver sent everything `transmit` returned.
     pub fn consume_transmit(&mut self) {
-        self.out.wire.clear();
+        self.out.consume();
     }
 
     /// Output records produced so far (see `docs/design.md`).
@@ -263,20 +271,25 @@ impl Connection {
         self.cmd_drain_subscription(sid)
     }
 
-    /// A request through the shared mux inbox: returns its token (REPLY then nothing, or REQ_END
-    /// with an error such as `TIMEOUT` or `503`).
+    /// A request: returns its token; one REPLY ends it, else one REQ_END with an error such as
+    /// `TIMEOUT`, `503`, `CANCELLED`, `PERMISSIONS_VIOLATION` or `CONNECTION_CLOSED`. `reply`
+    /// says where replies come back: the shared mux inbox, or the request's own subscription
+    /// (nats.deno `noMux`, optionally on the given reply subject).
     pub fn request(
         &mut self,
         subject: &str,
         headers: Option<&[u8]>,
         payload: &[u8],
         timeout_ms: u64,
+        reply: ReplyTo,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        self.start_request(subject, headers, payload, timeout_ms, Mode::Single, now_ms)
+        self.start_request(subject, headers, payload, timeout_ms, Mode::Single, reply, now_ms)
     }
 
-    /// A request that gathers replies until `strategy` says done: REPLY records, then REQ_END.
+    /// A request that gathers replies until `strategy` says done (or `max_wait_ms` passes): REPLY
+    /// records, then REQ_END ("" = clean end, or an error as for `request`).
+    #[allow(clippy::too_many_arguments)] // the request's parts, as nats.deno's options spell them
     pub fn request_many(
         &mut self,
         subject: &str,
@@ -284,9 +297,10 @@ impl Connection {
         payload: &[u8],
         max_wait_ms: u64,
         strategy: RequestManyStrategy,
+        reply: ReplyTo,
         now_ms: u64,
     ) -> Result<u32, NatsError> {
-        self.start_request(subject, headers, payload, max_wait_ms, Mode::Many(strategy), now_ms)
+        self.start_request(subject, headers, payload, max_wait_ms, Mode::Many(strategy), reply, now_ms)
     }
 
     /// Cancels a pending request: REQ_END with `CANCELLED`.
@@ -300,7 +314,7 @@ impl Connection {
         self.cmd_flush()
     }
 
-    /// Connection drain (order in api-contract §2); DRAINED then CLOSED when done.
+    /// Connection drain (order: docs/contract.md "Connection drain order"); DRAINED then CLOSED when done.
     pub fn drain(&mut self, now_ms: u64) -> Result<(), NatsError> {
         self.cmd_drain(now_ms)
     }
@@ -375,13 +389,15 @@ impl Connection {
         matches!(self.phase, Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong | Phase::Connected)
     }
 
-    /// Queues a `Close` for the current socket. WebSocket close reasons are limited to 123 UTF-8
-    /// bytes (longer ones make `WebSocket.close` throw), so the reason is cut at a char boundary.
+    /// Queues a `Close` for the current socket with the full reason (the driver fits it to the
+    /// WebSocket API's limit).
     pub(super) fn push_close(&mut self, code: u16, reason: &str) {
-        let mut end = reason.len().min(123);
-        while !reason.is_char_boundary(end) {
-            end -= 1;
-        }
-        self.commands.push_back(TransportCmd::Close { code, reason: reason[..end].to_string() });
+        self.commands.push_back(TransportCmd::Close { code, reason: reason.to_string() });
+    }
+
+    /// Length of the input buffer (bytes received, not yet parsed).
+    #[cfg(test)]
+    pub(super) fn inbuf_len(&self) -> usize {
+        self.inbuf.len()
     }
 }

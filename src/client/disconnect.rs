@@ -4,7 +4,7 @@
 //! on that socket, and [`explain`] turns the three into the error carried by the `disconnect`
 //! status (and, for a refused oversized frame, a `SLOW_CONSUMER` error status first).
 //!
-//! Background (shared ws-notes, "Large backlogs"): nats-server sends everything queued for a
+//! Background (docs/websocket.md "Large backlogs"): nats-server sends everything queued for a
 //! non-browser WebSocket client as one frame; Deno refuses frames of 64 MiB or more ("Frame too
 //! large"), and past `max_pending` (64 MiB by default) the server drops the client with neither a
 //! close frame nor `-ERR`, which the client sees exactly like a killed server.
@@ -27,12 +27,20 @@ pub(super) struct SocketEnd<'a> {
     pub(super) reason: &'a str,
 }
 
+/// Close codes of a server that ended the connection on purpose and without error: 1000 normal
+/// closure, 1001 going away (nats-server's code when it shuts down).
+const CLEAN_CLOSE: [u16; 2] = [1000, 1001];
+
 /// What the engine reports for a lost connection: an optional `SLOW_CONSUMER` error to emit
-/// before the `disconnect`, and the cause carried by the `disconnect` itself.
+/// before the `disconnect`, the cause carried by the `disconnect` itself, and whether the end was
+/// clean (a clean close frame, or an end of stream without any error text, and no `-ERR`): a
+/// connection that does not reconnect then closes without an error, as nats.deno's `closed()`
+/// resolves `undefined`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Explained {
     pub(super) slow_consumer: Option<NatsError>,
     pub(super) cause: NatsError,
+    pub(super) clean: bool,
 }
 
 /// Explains the end of the connection to `server`. `server_err` is the last `-ERR` the server
@@ -48,7 +56,8 @@ pub(super) fn explain(server: &str, end: SocketEnd<'_>, server_err: Option<&Nats
             end.reason
         );
         let err = NatsError::new(ErrorCode::SlowConsumer, msg.clone());
-        return Explained { slow_consumer: Some(err), cause: NatsError::new(ErrorCode::Disconnect, msg) };
+        let cause = NatsError::new(ErrorCode::Disconnect, msg);
+        return Explained { slow_consumer: Some(err), cause, clean: false };
     }
     let msg = if let Some(e) = server_err {
         format!("connection to {server} closed by the server after -ERR '{}'", e.message)
@@ -65,7 +74,9 @@ pub(super) fn explain(server: &str, end: SocketEnd<'_>, server_err: Option<&Nats
              callback)"
         )
     };
-    Explained { slow_consumer: None, cause: NatsError::new(ErrorCode::Disconnect, msg) }
+    let clean = server_err.is_none()
+        && (CLEAN_CLOSE.contains(&end.code) || (NO_CLOSE_FRAME.contains(&end.code) && end.reason.is_empty()));
+    Explained { slow_consumer: None, cause: NatsError::new(ErrorCode::Disconnect, msg), clean }
 }
 
 #[cfg(test)]
@@ -106,5 +117,17 @@ mod tests {
         let err = NatsError::new(ErrorCode::ProtocolError, "Maximum Connections Exceeded");
         let m = explain("h:1", end(1006, ""), Some(&err)).cause.message;
         assert_eq!(m, "connection to h:1 closed by the server after -ERR 'Maximum Connections Exceeded'");
+    }
+
+    #[test]
+    fn only_an_end_without_any_error_is_clean() {
+        let err = NatsError::new(ErrorCode::ProtocolError, "x");
+        assert!(explain("h:1", end(1000, ""), None).clean);
+        assert!(explain("h:1", end(1001, "Server Shutdown"), None).clean);
+        assert!(explain("h:1", end(1006, ""), None).clean, "EOF without error text");
+        assert!(!explain("h:1", end(1006, "Unexpected EOF"), None).clean);
+        assert!(!explain("h:1", end(1000, ""), Some(&err)).clean, "an -ERR came first");
+        assert!(!explain("h:1", end(1011, "internal"), None).clean);
+        assert!(!explain("h:1", end(0, "Frame too large"), None).clean);
     }
 }

@@ -1,6 +1,6 @@
 //! Server `-ERR` text → [`ErrorCode`], and the permission context of a "Permissions Violation"
 //! (`Permissions Violation for (Publish|Subscription) to "<subject>"( using queue "<q>")?`),
-//! following api-contract §2 ("Permission errors routing", "Other -ERR mapping").
+//! following docs/contract.md "Permission errors routing" and "-ERR mapping".
 //!
 //! Must not: decide what happens to the connection or which subscription/request is ended; the
 //! connection routes the result (`inbound.rs`). Never panics on any text.
@@ -49,8 +49,18 @@ pub(super) struct ServerError {
     pub(super) stale: bool,
 }
 
-/// Maps `-ERR` text by case-insensitive substring, in the order nats.deno checks them.
-pub(super) fn classify(text: &str) -> ServerError {
+/// The text without the single quotes the server puts around it (either may be absent).
+fn unquote(text: &str) -> &str {
+    let text = text.strip_prefix('\'').unwrap_or(text);
+    text.strip_suffix('\'').unwrap_or(text)
+}
+
+/// Maps `-ERR` text (as sent, quotes included) by case-insensitive substring, in the order
+/// nats.deno checks them. A permission violation's message is the text as sent, quotes included,
+/// as nats.deno reports it (`'Permissions Violation for Subscription to "bar"'`); other messages
+/// are unquoted.
+pub(super) fn classify(raw: &str) -> ServerError {
+    let text = unquote(raw);
     let lower = text.to_ascii_lowercase();
     let code = if lower.contains("permissions violation") {
         ErrorCode::PermissionsViolation
@@ -66,7 +76,12 @@ pub(super) fn classify(text: &str) -> ServerError {
         ErrorCode::ProtocolError
     };
     let permission = if code == ErrorCode::PermissionsViolation { parse_permission(text) } else { None };
-    ServerError { error: NatsError::new(code, text), permission, stale: lower.contains("stale connection") }
+    let message = if code == ErrorCode::PermissionsViolation { raw } else { text };
+    ServerError {
+        error: NatsError::new(code, message),
+        permission,
+        stale: lower.contains("stale connection"),
+    }
 }
 
 /// Reads `(Publish|Subscription) to "<subject>"` and an optional `using queue "<q>"`.
@@ -109,6 +124,17 @@ mod tests {
         assert_eq!(c("Unknown Protocol Operation"), ErrorCode::ProtocolError);
         assert!(classify("Stale Connection").stale);
         assert_eq!(c("permissions violation for publish to \"x\""), ErrorCode::PermissionsViolation);
+        assert_eq!(c("'Authorization Violation'"), ErrorCode::AuthorizationViolation);
+    }
+
+    #[test]
+    fn permission_messages_keep_the_quotes_others_lose_them() {
+        let raw = "'Permissions Violation for Subscription to \"bar\"'";
+        let e = classify(raw);
+        assert_eq!(e.error.message, raw);
+        assert_eq!(e.permission.unwrap().subject, "bar");
+        assert_eq!(classify("'Authorization Violation'").error.message, "Authorization Violation");
+        assert_eq!(classify("Stale Connection'").error.message, "Stale Connection");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The handshake of each dial: the first op must be INFO, then CONNECT + PING go out in one
 //! transmit, and the PONG completes it: CONNECTED, resubscribe, held publishes, deferred flushes
-//! (api-contract §2 "Connect, servers, reconnect", ws-notes "Frames, headers, close codes").
+//! (docs/contract.md "Connect, servers, reconnect", docs/websocket.md "Frames").
 //! Also INFO handling for every INFO (limits, `connect_urls` merge, `ldm`).
 //!
 //! Must not: write anything but CONNECT + PING (and PONG answers) before the handshake PONG, or
@@ -8,7 +8,7 @@
 
 use super::connection::{Connection, DrainStage, Phase};
 use super::options::{AuthFields, Options};
-use super::outbound::PingKind;
+use super::pings::PingKind;
 use super::records::status;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
@@ -27,12 +27,9 @@ const MAX_GOSSIPED_URLS: usize = 256;
 /// above 64 MiB, so a larger claim comes from a broken or hostile server.
 const MAX_INBOUND_PAYLOAD: u64 = 64 * 1024 * 1024;
 
-/// The CONNECT JSON (api-contract §2 "CONNECT JSON fields"). `server_headers` is INFO `headers`.
-pub(super) fn connect_json(
-    opts: &Options,
-    server_headers: bool,
-    auth: AuthFields,
-) -> Result<String, NatsError> {
+/// The CONNECT JSON (docs/contract.md "CONNECT fields"). `server_headers` is INFO `headers`.
+/// Infallible: every field is already a string, number or flag.
+pub(super) fn connect_json(opts: &Options, server_headers: bool, auth: AuthFields) -> String {
     let connect = ConnectInfo {
         protocol: 1,
         version: opts.version.clone(),
@@ -51,7 +48,7 @@ pub(super) fn connect_json(
         sig: auth.sig,
         jwt: auth.jwt,
     };
-    Ok(connect.to_json())
+    connect.to_json()
 }
 
 impl Connection {
@@ -63,8 +60,9 @@ impl Connection {
             (Phase::AwaitInfo, _) => {
                 self.protocol_error("unexpected response from server: expected INFO", now_ms)
             }
-            (Phase::AwaitPong, ServerOp::Pong) => self.complete_handshake(now_ms),
-            (Phase::AwaitPong, ServerOp::Ping) => encode::pong(&mut self.out.wire),
+            // The PONG of CONNECT's PING: `pings.rs` settles it by completing the handshake.
+            (Phase::AwaitPong, ServerOp::Pong) => self.on_pong(now_ms),
+            (Phase::AwaitPong, ServerOp::Ping) => self.out.handshake(encode::pong),
             (Phase::AwaitPong, ServerOp::Info(json)) => {
                 if let Err(e) = self.apply_info(json) {
                     self.protocol_error(&e.message, now_ms);
@@ -92,13 +90,10 @@ impl Connection {
             Some(Ok(fields)) => fields,
             Some(Err(e)) => return self.fail_dial(e, Some(1000), now_ms),
         };
-        let json = match connect_json(&self.opts, headers, auth) {
-            Ok(j) => j,
-            Err(e) => return self.fail_dial(e, Some(1000), now_ms),
-        };
+        let json = connect_json(&self.opts, headers, auth);
         // CONNECT and PING in one transmit: the wire is empty on a fresh socket.
-        encode::connect(&mut self.out.wire, &json);
-        self.send_ping(PingKind::Handshake);
+        self.out.handshake(|w| encode::connect(w, &json));
+        self.send_handshake_ping();
         self.phase = Phase::AwaitPong;
     }
 
@@ -133,11 +128,10 @@ impl Connection {
     }
 
     /// The handshake PONG: the connection is up.
-    fn complete_handshake(&mut self, now_ms: u64) {
-        self.out.pings.pop_front();
-        self.pings_out = 0;
+    pub(super) fn complete_handshake(&mut self, now_ms: u64) {
         self.timers.cancel(TimerKey::Dial);
         self.phase = Phase::Connected;
+        self.out.open();
         if let Some(s) = self.pool.current_mut() {
             s.failed = 0;
         }
@@ -152,8 +146,8 @@ impl Connection {
             }
         }
         self.resubscribe_all();
-        let held = std::mem::take(&mut self.out.held);
-        self.out.wire.extend_from_slice(&held);
+        self.resubscribe_requests();
+        self.out.release_held();
         for id in std::mem::take(&mut self.out.deferred_flushes) {
             self.send_ping(PingKind::Flush(id));
         }
@@ -161,7 +155,7 @@ impl Connection {
             self.drain = DrainStage::Flush { ping_sent: true };
             self.send_ping(PingKind::DrainFlush);
         }
-        if !self.out.wire.is_empty() && self.out.pings.is_empty() {
+        if !self.out.wire().is_empty() && self.no_ping_outstanding() {
             // Something the server answers, so that it acknowledges this frame at once: Deno's
             // WebSocket leaves Nagle on, and after a frame that draws no reply (a lone SUB) the
             // next small frame would wait out the server's delayed ACK (40 ms on Linux), which

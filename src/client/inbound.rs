@@ -1,15 +1,16 @@
 //! Inbound side: the input buffer and parse loop (ops span and share WebSocket frames), and the
-//! dispatch of each op once connected: MSG to a subscription or the request mux, PING/PONG, INFO,
-//! and `-ERR` with its routing (api-contract §2 "Permission errors routing", "-ERR mapping").
+//! dispatch of each op once connected: MSG to a user subscription or a request (the mux or an own
+//! inbox), PING/PONG, INFO, and `-ERR` with its routing (docs/contract.md "Permission errors
+//! routing", "-ERR mapping"). What stays buffered between frames is one partial op, bounded by
+//! the control-line limit plus the INFO's `max_payload`: the parser refuses a larger MSG at its
+//! control line, before its payload arrives.
 //!
 //! Must not: panic or loop on any input (a parse error is a protocol error, then a reconnect),
 //! or keep parsing bytes of a transport that an op just abandoned.
 
 use super::connection::{Connection, Phase};
 use super::errors::{PermOp, PermissionContext, classify};
-use super::outbound::PingKind;
 use super::records::{Delivery, status};
-use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::{self, Headers, ServerOp, encode};
 
@@ -19,6 +20,10 @@ impl Connection {
             return;
         }
         self.inbuf.extend_from_slice(bytes);
+        #[cfg(test)]
+        {
+            self.inbuf_peak = self.inbuf_peak.max(self.inbuf.len());
+        }
         // Parse from a taken buffer: ops borrow it while handlers need `&mut self`.
         let mut buf = std::mem::take(&mut self.inbuf);
         let generation = self.transport_gen;
@@ -53,14 +58,18 @@ impl Connection {
                 let m = Delivery { subject, reply, headers, payload, status };
                 // Our sids are u32; anything larger is not ours and is dropped.
                 let Ok(sid) = u32::try_from(sid) else { return };
-                if self.mux.sid() == Some(sid) {
+                if self.reqs.mux_sid() == Some(sid) {
                     self.on_mux_reply(&m, now_ms);
+                } else if let Some(token) = self.reqs.token_for_sid(sid) {
+                    self.on_reply(token, &m, now_ms);
                 } else {
                     self.deliver(sid, &m);
                 }
             }
-            ServerOp::Ping => encode::pong(&mut self.out.wire),
-            ServerOp::Pong => self.on_pong(),
+            ServerOp::Ping => {
+                self.out.op(encode::pong);
+            }
+            ServerOp::Pong => self.on_pong(now_ms),
             ServerOp::Ok => {}
             ServerOp::Info(json) => {
                 if let Err(e) = self.apply_info(json) {
@@ -68,23 +77,6 @@ impl Connection {
                 }
             }
             ServerOp::Err(text) => self.on_server_error(text, now_ms),
-        }
-    }
-
-    /// PONGs answer PINGs in order; any PONG also proves the connection alive (so it also
-    /// settles a pending connection check).
-    fn on_pong(&mut self) {
-        self.pings_out = 0;
-        self.timers.cancel(TimerKey::Check);
-        match self.out.pings.pop_front() {
-            None | Some(PingKind::Keepalive | PingKind::Handshake | PingKind::Check) => {}
-            Some(PingKind::Flush(id)) => self.batch.flush_end(id, None),
-            Some(PingKind::SubDrain(sid)) => self.end_sub(sid, None, ""),
-            Some(PingKind::DrainSubs) => self.subs_drained(),
-            Some(PingKind::DrainFlush) => {
-                self.batch.drained();
-                self.close_with(None);
-            }
         }
     }
 
@@ -109,29 +101,26 @@ impl Connection {
             Phase::Connected if err.code.is_auth_error() || classified.stale => {
                 let reason = err.message.clone();
                 self.note_error(err.clone());
-                self.lose_transport(Some((1000, &reason)), Some(err), now_ms, false);
+                self.lose_transport(Some((1000, &reason)), Some(err), false, now_ms, false);
             }
             // The server usually closes the socket next, which starts the reconnect.
             _ => self.note_error(err),
         }
     }
 
-    /// Ends what a permission error refers to (api-contract §2, ADR-40).
+    /// Ends what a permission error refers to (docs/contract.md "Permission errors routing"):
+    /// a subscription (the mux's, an own inbox's or a user's), or every request published there.
     fn route_permission(&mut self, p: &PermissionContext, err: &NatsError, context: &str) {
         match p.operation {
             PermOp::Subscription => {
-                if p.queue.is_none() && self.mux.subject().as_deref() == Some(p.subject.as_str()) {
-                    self.fail_all_requests(err, context);
-                    self.mux.reset();
-                } else if let Some(sid) = self.subs.find(&p.subject, p.queue.as_deref()) {
+                let user = self.subs.find(&p.subject, p.queue.as_deref());
+                if !self.deny_request_subscription(p, user, err, context)
+                    && let Some(sid) = user
+                {
                     self.end_sub(sid, Some(err), context);
                 }
             }
-            PermOp::Publish => {
-                for token in self.mux.tokens_for_subject(&p.subject) {
-                    self.end_request(token, Some(err), context);
-                }
-            }
+            PermOp::Publish => self.deny_request_publish(&p.subject, err, context),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Connection lifecycle policy: which server to dial and when (reconnect delay per server,
 //! pruning after `max_reconnect_attempts`, first-connect rules), dial failures, losing a
 //! connected transport, the auth-error abort rule, timers firing, drain, client-initiated
-//! reconnect and close (api-contract §2 "Connect, servers, reconnect", "Ping / stale",
+//! reconnect and close (docs/contract.md "Connect, servers, reconnect", "Ping / stale",
 //! "Connection drain order").
 //!
 //! Must not: wait on anything but timers in the table (no sleeping, no clock), or emit CLOSED
@@ -9,7 +9,8 @@
 
 use super::connection::{Connection, DrainStage, Phase, TransportCmd};
 use super::disconnect::{SocketEnd, explain};
-use super::outbound::{PingKind, closed_error};
+use super::guards::closed_error;
+use super::pings::{PingEnd, PingKind};
 use super::pool::reconnect_delay;
 use super::records::status;
 use super::timers::TimerKey;
@@ -53,7 +54,7 @@ impl Connection {
     }
 
     /// Issues the `Dial` for the pool's current server.
-    fn dial_current(&mut self, now_ms: u64) {
+    pub(super) fn dial_current(&mut self, now_ms: u64) {
         let Some(server) = self.pool.current_mut() else {
             return self.dial_next(now_ms, false);
         };
@@ -79,9 +80,8 @@ impl Connection {
         self.timers.cancel(TimerKey::Dial);
         self.timers.cancel(TimerKey::Ping);
         self.timers.cancel(TimerKey::Check);
-        self.out.wire.clear();
+        self.out.socket_gone();
         self.inbuf.clear();
-        self.pings_out = 0;
         self.server_err = None;
     }
 
@@ -101,7 +101,7 @@ impl Connection {
             self.push_close(code, &err.message);
         }
         self.reset_transport_state();
-        self.settle_pings_after_loss();
+        self.settle_pings_after_loss(now_ms);
         self.phase = Phase::Waiting;
         self.note_error(err);
         if !self.connected_once {
@@ -122,11 +122,13 @@ impl Connection {
     /// The connected transport is gone (closed by the server, stale, protocol or auth error,
     /// client reconnect): `disconnect` status (its detail says why: `cause`), pending flushes
     /// fail, then reconnect or close. `close` is the `Close` to send when the engine itself
-    /// drops the socket.
+    /// drops the socket. Without reconnecting, CLOSED carries `cause`, unless the server ended
+    /// the connection `clean`ly (then no error, as nats.deno's `closed()` resolves `undefined`).
     pub(super) fn lose_transport(
         &mut self,
         close: Option<(u16, &str)>,
         cause: Option<NatsError>,
+        clean: bool,
         now_ms: u64,
         immediate: bool,
     ) {
@@ -149,37 +151,23 @@ impl Connection {
             (None, None) => String::new(),
         };
         self.batch.status_with(status::DISCONNECT, &server, "", &why);
-        self.settle_pings_after_loss();
+        self.settle_pings_after_loss(now_ms);
         if immediate {
             self.dial_next(now_ms, true);
         } else if self.opts.reconnect {
             self.dial_next(now_ms, false);
+        } else if clean {
+            self.close_with(None);
         } else {
             let err = cause.unwrap_or_else(|| NatsError::new(ErrorCode::Disconnect, "connection lost"));
             self.close_with(Some(err));
         }
     }
 
-    /// PINGs of a lost socket will never be answered: flushes fail with DISCONNECT, drains
-    /// count as done (the server forgot those subscriptions), a connection drain waiting for its
-    /// subscriptions moves on to waiting for the application, and its final flush goes out after
-    /// the reconnect.
-    fn settle_pings_after_loss(&mut self) {
-        let err = NatsError::new(ErrorCode::Disconnect, "disconnected before the flush completed");
-        for kind in std::mem::take(&mut self.out.pings) {
-            match kind {
-                PingKind::Handshake | PingKind::Keepalive | PingKind::Check => {}
-                PingKind::Flush(id) => self.batch.flush_end(id, Some(&err)),
-                PingKind::SubDrain(sid) => self.end_sub(sid, None, ""),
-                PingKind::DrainSubs | PingKind::DrainFlush => {}
-            }
-        }
-        match self.drain {
-            DrainStage::Subs => self.subs_drained(),
-            DrainStage::Flush { .. } => self.drain = DrainStage::Flush { ping_sent: false },
-            DrainStage::None | DrainStage::Application => {}
-        }
-        // A subscription still marked draining has lost its PONG with the socket.
+    /// PINGs of a lost socket will never be answered (`pings.rs` says what each one meant); a
+    /// subscription still marked draining has lost its PONG with the socket.
+    fn settle_pings_after_loss(&mut self, now_ms: u64) {
+        self.settle_all_pings(PingEnd::Lost, now_ms);
         let draining: Vec<u32> = self.subs.iter().filter(|(_, s)| s.draining).map(|(sid, _)| *sid).collect();
         for sid in draining {
             self.end_sub(sid, None, "");
@@ -192,7 +180,7 @@ impl Connection {
         self.batch.status_with(status::ERROR, err.code.as_str(), "", why);
         if self.phase == Phase::Connected {
             self.note_error(err.clone());
-            self.lose_transport(Some((1002, why)), Some(err), now_ms, false);
+            self.lose_transport(Some((1002, why)), Some(err), false, now_ms, false);
         } else if self.has_transport() {
             self.fail_dial(err, Some(1002), now_ms);
         }
@@ -219,7 +207,7 @@ impl Connection {
                 if let Some(sc) = explained.slow_consumer {
                     self.batch.status_with(status::ERROR, sc.code.as_str(), "", &sc.message);
                 }
-                self.lose_transport(None, Some(explained.cause), now_ms, false);
+                self.lose_transport(None, Some(explained.cause), explained.clean, now_ms, false);
             }
             // Events of a socket already abandoned are not expected; ignore them.
             Phase::Idle | Phase::Waiting | Phase::Closed => {}
@@ -244,61 +232,10 @@ impl Connection {
                     }
                 }
                 TimerKey::Ping => self.on_ping_timer(now_ms),
-                TimerKey::Check => {
-                    if self.phase == Phase::Connected {
-                        let why = "stale connection: no PONG in time for a connection check";
-                        self.go_stale(why, now_ms);
-                    }
-                }
+                TimerKey::Check => self.on_check_timer(now_ms),
                 TimerKey::Sub(sid) => self.on_sub_timeout(sid),
                 TimerKey::Request(token) => self.on_request_timeout(token),
             }
-        }
-    }
-
-    /// Keepalive: `pingTimer`, then either a PING or, at `max_ping_out` unanswered, stale.
-    fn on_ping_timer(&mut self, now_ms: u64) {
-        if self.phase != Phase::Connected {
-            return;
-        }
-        let n = self.pings_out.saturating_add(1).to_string();
-        self.batch.status(status::PING_TIMER, &n, "");
-        if self.pings_out >= self.opts.max_ping_out {
-            let why = format!("stale connection: {} PINGs unanswered", self.pings_out);
-            self.go_stale(&why, now_ms);
-            return;
-        }
-        self.pings_out += 1;
-        self.send_ping(PingKind::Keepalive);
-        self.timers.set(TimerKey::Ping, now_ms.saturating_add(self.opts.ping_interval));
-    }
-
-    /// The server stopped answering: `staleConnection` (data "" as nats.deno), then the
-    /// connection is dropped and the reconnect starts.
-    fn go_stale(&mut self, why: &str, now_ms: u64) {
-        self.batch.status_with(status::STALE, "", "", why);
-        let err = NatsError::new(ErrorCode::Disconnect, why);
-        self.lose_transport(Some((1000, "stale connection")), Some(err), now_ms, false);
-    }
-
-    /// See `Connection::check_connection`.
-    pub(super) fn cmd_check_connection(&mut self, now_ms: u64, deadline_ms: u64) -> bool {
-        match self.phase {
-            Phase::Connected => {
-                if self.timers.is_set(TimerKey::Check) {
-                    return false; // a check is already waiting for its PONG
-                }
-                self.send_ping(PingKind::Check);
-                self.timers.set(TimerKey::Check, now_ms.saturating_add(deadline_ms));
-                true
-            }
-            Phase::Waiting if self.timers.is_set(TimerKey::Reconnect) => {
-                // The network is probably back: redial now instead of sitting out the delay.
-                self.timers.cancel(TimerKey::Reconnect);
-                self.dial_current(now_ms);
-                true
-            }
-            _ => false,
         }
     }
 
@@ -318,7 +255,7 @@ impl Connection {
                     && !sub.draining
                 {
                     sub.draining = true;
-                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+                    self.out.op(|w| encode::unsubscribe(w, u64::from(sid), None));
                 }
             }
             self.send_ping(PingKind::DrainSubs);
@@ -331,7 +268,7 @@ impl Connection {
 
     /// Every subscription of a connection drain is done on the server side: end them, then let
     /// the application process what they queued (its handlers may still respond) before
-    /// `drain_continue` blocks publishing (api-contract §2 "Connection drain order").
+    /// `drain_continue` blocks publishing (docs/contract.md "Connection drain order").
     pub(super) fn subs_drained(&mut self) {
         self.end_all_subs();
         self.drain = DrainStage::Application;
@@ -342,13 +279,9 @@ impl Connection {
         if self.drain != DrainStage::Application || self.is_closed() {
             return;
         }
-        if self.is_connected() {
-            self.drain = DrainStage::Flush { ping_sent: true };
-            self.send_ping(PingKind::DrainFlush);
-        } else {
-            // Disconnected: the final flush goes out after the reconnect (handshake).
-            self.drain = DrainStage::Flush { ping_sent: false };
-        }
+        // Disconnected, the PING is refused: the final flush goes out after the reconnect.
+        let ping_sent = self.send_ping(PingKind::DrainFlush);
+        self.drain = DrainStage::Flush { ping_sent };
     }
 
     pub(super) fn cmd_reconnect(&mut self, now_ms: u64) -> Result<(), NatsError> {
@@ -357,13 +290,13 @@ impl Connection {
         match self.phase {
             Phase::Idle => self.start(now_ms),
             Phase::Connected => {
-                self.lose_transport(Some((1000, "client initiated reconnect")), None, now_ms, true);
+                self.lose_transport(Some((1000, "client initiated reconnect")), None, false, now_ms, true);
             }
             Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong => {
                 // Abandon this dial without counting it as the server's failure.
                 self.push_close(1000, "client initiated reconnect");
                 self.reset_transport_state();
-                self.settle_pings_after_loss();
+                self.settle_pings_after_loss(now_ms);
                 self.phase = Phase::Waiting;
                 self.dial_next(now_ms, true);
             }
@@ -389,20 +322,16 @@ impl Connection {
         }
         self.transport_gen += 1;
         self.timers.clear();
+        // Nothing is written any more (the UNSUBs of ending requests included).
+        self.out.discard_all();
         // Upstream rejects pending mux requests with TIMEOUT here; CONNECTION_CLOSED says why.
         let closed = closed_error();
         self.fail_all_requests(&closed, "");
-        self.mux.reset();
-        for kind in std::mem::take(&mut self.out.pings) {
-            if let PingKind::Flush(id) = kind {
-                self.batch.flush_end(id, Some(&closed));
-            }
-        }
+        // `now_ms` only matters to a handshake PONG, which a close never is.
+        self.settle_all_pings(PingEnd::Closed, 0);
         self.fail_deferred_flushes(&closed);
         self.end_all_subs();
         self.pool.clear();
-        self.out.wire.clear();
-        self.out.held.clear();
         self.inbuf.clear();
         self.phase = Phase::Closed;
         self.batch.closed(err.as_ref());

@@ -1,77 +1,116 @@
-//! Outbound side: the bytes for the current socket (`wire`), the publishes held while there is
-//! no connected socket (`held`, bounded by `Options::reconnect_buffer_size`), the FIFO of PINGs
-//! awaiting their PONG, and the publish / flush commands with their checks (api-contract §2
-//! "Publish").
+//! Outbound side: the one write path for wire bytes. [`Outbound`] holds the bytes for the current
+//! socket (`transmit()`), the publishes held while there is no connected socket (bounded by
+//! `Options::reconnect_buffer_size`) and the flushes asked for meanwhile; and the publish / flush
+//! commands (docs/contract.md "Publish").
 //!
-//! Must not: write to `wire` before the handshake completed (except CONNECT + PING, written by
-//! the handshake), or drop a publish silently: every refused publish is an `Err`.
+//! "Nothing is written before the handshake" is enforced here: [`Outbound::op`] writes only while
+//! the socket is open (`open` is set by the handshake's PONG and cleared with the socket) and
+//! otherwise refuses, so that the caller keeps the op in its own state (subscriptions, requests,
+//! flushes) and replays it after the reconnect; publishes go to the held buffer instead.
+//! [`Outbound::handshake`] is the one exception: CONNECT + PING (and the PONG answering a server
+//! PING) during the handshake.
+//!
+//! Must not: drop a publish silently (every refused publish is an `Err`), or keep bytes of a
+//! socket that is gone.
 
-use std::collections::VecDeque;
-
-use super::connection::{Connection, DrainStage, Phase};
+use super::connection::Connection;
+use super::guards::{check_subject, closed_error};
+use super::pings::PingKind;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::encode;
 
-/// The header block written for an empty header set: api-contract asks a port to send a valid
+/// The header block written for an empty header set (docs/contract.md "Publish"): a valid
 /// `NATS/1.0` block instead of upstream's `HPUB` with `hdr_len` 0.
 pub(super) const EMPTY_HEADERS: &[u8] = b"NATS/1.0\r\n\r\n";
-
-/// What a PONG answers. The server answers PINGs in order, so a FIFO pairs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum PingKind {
-    /// The PING after CONNECT: its PONG completes the handshake.
-    Handshake,
-    /// The keepalive timer's PING.
-    Keepalive,
-    /// A connection check's PING (`check_connection`).
-    Check,
-    /// A user `flush()`, by flush id.
-    Flush(u32),
-    /// A subscription drain, by sid.
-    SubDrain(u32),
-    /// Connection drain, after every subscription's UNSUB.
-    DrainSubs,
-    /// Connection drain, the final flush.
-    DrainFlush,
-}
 
 #[derive(Debug, Default)]
 pub(super) struct Outbound {
     /// Bytes for the current socket; `transmit()` returns them.
-    pub(super) wire: Vec<u8>,
+    wire: Vec<u8>,
+    /// The handshake of the current socket has completed: ops may be written.
+    open: bool,
     /// Encoded publishes kept while not connected, sent after the resubscribe.
-    pub(super) held: Vec<u8>,
-    /// PINGs in flight on the current socket, oldest first.
-    pub(super) pings: VecDeque<PingKind>,
+    held: Vec<u8>,
     /// Flush ids requested while not connected: their PINGs go out after the held publishes.
     pub(super) deferred_flushes: Vec<u32>,
 }
 
-/// Subjects, reply subjects and queue names: non-empty, no whitespace (a space would split the
-/// protocol line, CR/LF would end it). Tokens are not validated further (the server does, with
-/// `pedantic`).
-pub(super) fn check_subject(what: &str, s: &str) -> Result<(), NatsError> {
-    // ASCII whitespace would split the protocol line (and CR/LF would inject ops); nothing else
-    // is checked, as in nats.deno: the server validates tokens when `pedantic` is set.
-    if s.is_empty() || s.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
-        return Err(NatsError::new(ErrorCode::BadSubject, format!("invalid {what} '{s}'")));
-    }
-    Ok(())
-}
-
-impl Connection {
-    /// Subscribe, request, drain and reconnect are refused once the connection is closed
-    /// (`CONNECTION_CLOSED`) or draining (`CONNECTION_DRAINING`).
-    pub(super) fn check_running(&self) -> Result<(), NatsError> {
-        if self.is_closed() {
-            return Err(closed_error());
+impl Outbound {
+    /// Writes one op if the socket's handshake has completed; `false` (nothing written) otherwise.
+    pub(super) fn op(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> bool {
+        if self.open {
+            write(&mut self.wire);
         }
-        if self.is_draining() {
-            return Err(draining_error());
+        self.open
+    }
+
+    /// The handshake's own bytes, written before the socket is open: CONNECT + PING, or a PONG.
+    pub(super) fn handshake(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        write(&mut self.wire);
+    }
+
+    /// The handshake completed: ops may be written from now on.
+    pub(super) fn open(&mut self) {
+        self.open = true;
+    }
+
+    /// Appends the publishes held while disconnected (after the resubscribe).
+    pub(super) fn release_held(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        self.wire.extend_from_slice(&held);
+    }
+
+    /// The socket is gone: its unsent bytes mean nothing; ops are refused until the next
+    /// handshake. Held publishes stay for the next socket.
+    pub(super) fn socket_gone(&mut self) {
+        self.open = false;
+        self.wire.clear();
+    }
+
+    /// Closed for good: nothing will be sent any more.
+    pub(super) fn discard_all(&mut self) {
+        self.socket_gone();
+        self.held.clear();
+    }
+
+    pub(super) fn wire(&self) -> &[u8] {
+        &self.wire
+    }
+
+    pub(super) fn consume(&mut self) {
+        self.wire.clear();
+    }
+
+    /// Encodes a publish onto the wire, or into the held buffer while not open, refusing it
+    /// when that buffer would exceed `limit` bytes.
+    fn publish(
+        &mut self,
+        limit: usize,
+        subject: &str,
+        reply: Option<&str>,
+        headers: Option<&[u8]>,
+        payload: &[u8],
+    ) -> Result<(), NatsError> {
+        if self.open {
+            encode::publish(&mut self.wire, subject, reply, headers, payload);
+            return Ok(());
+        }
+        let mark = self.held.len();
+        encode::publish(&mut self.held, subject, reply, headers, payload);
+        if self.held.len() > limit {
+            self.held.truncate(mark);
+            return Err(NatsError::new(
+                ErrorCode::Disconnect,
+                format!(
+                    "not connected and the reconnect buffer is full ({limit} bytes): the message was not sent"
+                ),
+            ));
         }
         Ok(())
     }
+}
 
+impl Connection {
     pub(super) fn cmd_publish(
         &mut self,
         subject: &str,
@@ -79,12 +118,7 @@ impl Connection {
         headers: Option<&[u8]>,
         payload: &[u8],
     ) -> Result<(), NatsError> {
-        if self.phase == Phase::Closed {
-            return Err(closed_error());
-        }
-        if matches!(self.drain, DrainStage::Flush { .. }) {
-            return Err(NatsError::new(ErrorCode::ConnectionDraining, "connection draining"));
-        }
+        self.check_can_publish()?;
         check_subject("subject", subject)?;
         if let Some(r) = reply {
             check_subject("reply subject", r)?;
@@ -93,24 +127,7 @@ impl Connection {
         self.write_publish(subject, reply, headers, payload)
     }
 
-    /// Header support and `max_payload` against the last INFO (none yet: nothing to check).
-    pub(super) fn check_payload(&self, headers: Option<&[u8]>, payload: &[u8]) -> Result<(), NatsError> {
-        let Some(info) = &self.info else { return Ok(()) };
-        if headers.is_some() && !info.headers {
-            return Err(NatsError::new(ErrorCode::ServerOptionNotAvailable, "headers"));
-        }
-        let header_len = headers.map_or(0, |h| if h.is_empty() { EMPTY_HEADERS.len() } else { h.len() });
-        let size = header_len as u64 + payload.len() as u64;
-        if info.max_payload > 0 && size > info.max_payload {
-            return Err(NatsError::new(
-                ErrorCode::MaxPayloadExceeded,
-                format!("message of {size} bytes exceeds the server's max_payload of {}", info.max_payload),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Encodes a checked publish onto the wire, or into the held buffer while not connected.
+    /// Writes a checked publish (see [`Outbound::publish`]) and counts it.
     pub(super) fn write_publish(
         &mut self,
         subject: &str,
@@ -119,60 +136,29 @@ impl Connection {
         payload: &[u8],
     ) -> Result<(), NatsError> {
         let headers = headers.map(|h| if h.is_empty() { EMPTY_HEADERS } else { h });
-        if self.is_connected() {
-            encode::publish(&mut self.out.wire, subject, reply, headers, payload);
-        } else {
-            let mark = self.out.held.len();
-            encode::publish(&mut self.out.held, subject, reply, headers, payload);
-            if self.out.held.len() > self.opts.reconnect_buffer_size {
-                self.out.held.truncate(mark);
-                return Err(NatsError::new(
-                    ErrorCode::Disconnect,
-                    format!(
-                        "not connected and the reconnect buffer is full ({} bytes): the message was not sent",
-                        self.opts.reconnect_buffer_size
-                    ),
-                ));
-            }
-        }
+        self.out.publish(self.opts.reconnect_buffer_size, subject, reply, headers, payload)?;
         self.stats.out_msgs += 1;
         self.stats.out_bytes += (headers.map_or(0, <[u8]>::len) + payload.len()) as u64;
         Ok(())
     }
 
-    /// Writes a PING and remembers what its PONG settles.
-    pub(super) fn send_ping(&mut self, kind: PingKind) {
-        encode::ping(&mut self.out.wire);
-        self.out.pings.push_back(kind);
-    }
-
     pub(super) fn cmd_flush(&mut self) -> Result<u32, NatsError> {
-        if self.phase == Phase::Closed {
+        if self.is_closed() {
             return Err(closed_error());
         }
         self.next_flush_id = self.next_flush_id.wrapping_add(1).max(1);
         let id = self.next_flush_id;
-        if self.is_connected() {
-            self.send_ping(PingKind::Flush(id));
-        } else {
+        if !self.send_ping(PingKind::Flush(id)) {
             // Settled after the reconnect, once everything held has reached the server.
             self.out.deferred_flushes.push(id);
         }
         Ok(id)
     }
 
-    /// Ends every flush waiting on a PONG or a reconnect with `err`.
+    /// Ends every flush waiting for a reconnect with `err`.
     pub(super) fn fail_deferred_flushes(&mut self, err: &NatsError) {
         for id in std::mem::take(&mut self.out.deferred_flushes) {
             self.batch.flush_end(id, Some(err));
         }
     }
-}
-
-pub(super) fn closed_error() -> NatsError {
-    NatsError::new(ErrorCode::ConnectionClosed, "connection closed")
-}
-
-pub(super) fn draining_error() -> NatsError {
-    NatsError::new(ErrorCode::ConnectionDraining, "connection draining")
 }

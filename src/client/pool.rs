@@ -1,5 +1,5 @@
 //! The server pool: the servers the reconnect loop may dial, in rotation order, with each
-//! server's failed-dial count and last dial time (api-contract §2 "Connect, servers, reconnect"),
+//! server's failed-dial count and last dial time (docs/contract.md "Connect, servers, reconnect"),
 //! plus merging of gossiped INFO `connect_urls` and the reconnect delay formula.
 //!
 //! Must not: decide when to dial or when to give up (the connection does, in `lifecycle.rs`), or
@@ -165,7 +165,7 @@ pub(super) fn shuffle<T>(items: &mut [T], entropy: &mut dyn Entropy) {
     }
 }
 
-/// `wait + rand(0..=jitter)` ms (api-contract: `reconnectTimeWait + floor(random() * (jitter+1))`).
+/// `wait + rand(0..=jitter)` ms, nats.deno's formula (docs/contract.md "Connect, servers, reconnect").
 pub(super) fn reconnect_delay(wait: u64, jitter: u64, entropy: &mut dyn Entropy) -> u64 {
     if jitter == 0 {
         return wait;

@@ -1,5 +1,5 @@
 //! Server URLs: normalising what users and INFO `connect_urls` give into `ws://host:port/path` /
-//! `wss://...` (rules in shared ws-notes: no scheme means `wss` and port 443), and reading
+//! `wss://...` (docs/websocket.md "URLs": no scheme means `wss` and port 443), and reading
 //! `host:port` back. Pure functions; the per-server reconnect bookkeeping lives in `pool.rs`.
 //!
 //! Must not: resolve names, touch the network, or panic on any input.
@@ -24,7 +24,7 @@ pub fn host_port(url: &str) -> String {
 
 /// Like [`normalize_url`], but a missing or unknown scheme becomes `wss` when `secure_default`
 /// and `ws` otherwise: gossiped `connect_urls` carry no scheme and take the current
-/// connection's (ws-notes "Cluster discovery").
+/// connection's (docs/websocket.md "Cluster discovery").
 pub(crate) fn normalize_with_default(input: &str, secure_default: bool) -> Result<String, NatsError> {
     let s = input.trim();
     if s.is_empty() {
@@ -42,7 +42,7 @@ pub(crate) fn normalize_with_default(input: &str, secure_default: bool) -> Resul
             let secure = match scheme.as_str() {
                 "ws" | "nats" | "http" => false,
                 "wss" | "tls" | "https" => true,
-                // Unknown schemes follow the hint, as ws-notes asks (upstream's fallback is buggy).
+                // Unknown schemes follow the hint (docs/websocket.md "URLs"): upstream's fallback is buggy.
                 _ => secure_default,
             };
             (secure, &s[i + 3..])
@@ -113,7 +113,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn normalises_per_ws_notes() {
+    fn normalises_as_docs_websocket_urls() {
         let n = |s: &str| normalize_url(s).unwrap();
         assert_eq!(n("demo.nats.io"), "wss://demo.nats.io:443/");
         assert_eq!(n("host:4222"), "wss://host:4222/");

@@ -1,15 +1,17 @@
 //! User subscriptions: the sid table, SUB/UNSUB writing, delivery with `received`/`max`
 //! counting, the first-message timeout, unsubscribe and subscription drain, and the resubscribe
-//! after a (re)connect (api-contract §2 "Subscribe / unsubscribe").
+//! after a (re)connect (docs/contract.md "Subscribe / unsubscribe").
 //!
-//! Must not: see the request mux's subscription (it has its own sid in `requests.rs` and never
-//! appears here), or write to the wire while not connected: the server forgets subscriptions with
-//! the socket, and `resubscribe_all` restores them from this table.
+//! Must not: hold the subscriptions of requests (the mux's and own inboxes' live in
+//! `requests.rs`, with sids from the same allocator, `sids.rs`), or count on an op reaching a
+//! server while not connected (the outbound gate refuses it): the server forgets subscriptions
+//! with the socket, and `resubscribe_all` restores them from this table.
 
 use super::batch::kind;
 use super::connection::Connection;
+use super::guards::{check_subject, closed_error};
 use super::idmap::IdMap;
-use super::outbound::{PingKind, check_subject, closed_error};
+use super::pings::PingKind;
 use super::records::Delivery;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
@@ -33,8 +35,6 @@ pub(super) struct Sub {
 #[derive(Debug, Default)]
 pub(super) struct Subs {
     map: IdMap<u32, Sub>,
-    /// Last sid handed out; sids start at 1 and only increase (shared with the mux).
-    last_sid: u32,
 }
 
 impl Subs {
@@ -70,25 +70,9 @@ impl Subs {
             .map(|(sid, _)| *sid)
             .min()
     }
-
-    fn bump(&mut self) -> u32 {
-        // 2^32 subscriptions in one connection would wrap; skip 0 rather than panic.
-        self.last_sid = self.last_sid.wrapping_add(1).max(1);
-        self.last_sid
-    }
 }
 
 impl Connection {
-    /// A fresh sid not used by a live subscription or the mux.
-    pub(super) fn alloc_sid(&mut self) -> u32 {
-        loop {
-            let sid = self.subs.bump();
-            if !self.subs.contains(sid) && self.mux.sid() != Some(sid) {
-                return sid;
-            }
-        }
-    }
-
     pub(super) fn cmd_subscribe(
         &mut self,
         subject: &str,
@@ -104,12 +88,13 @@ impl Connection {
         }
         let max = max.filter(|m| *m > 0);
         let sid = self.alloc_sid();
-        if self.is_connected() {
-            encode::subscribe(&mut self.out.wire, subject, queue, u64::from(sid));
+        // Not connected: `resubscribe_all` sends it after the handshake.
+        self.out.op(|w| {
+            encode::subscribe(w, subject, queue, u64::from(sid));
             if let Some(m) = max {
-                encode::unsubscribe(&mut self.out.wire, u64::from(sid), Some(m));
+                encode::unsubscribe(w, u64::from(sid), Some(m));
             }
-        }
+        });
         let sub = Sub {
             subject: subject.to_string(),
             queue: queue.map(str::to_string),
@@ -130,14 +115,10 @@ impl Connection {
         match max.filter(|m| *m > sub.received) {
             Some(m) => {
                 sub.max = Some(m);
-                if self.is_connected() {
-                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), Some(m));
-                }
+                self.out.op(|w| encode::unsubscribe(w, u64::from(sid), Some(m)));
             }
             None => {
-                if self.is_connected() {
-                    encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
-                }
+                self.out.op(|w| encode::unsubscribe(w, u64::from(sid), None));
                 self.end_sub(sid, None, "");
             }
         }
@@ -157,7 +138,7 @@ impl Connection {
         }
         if connected {
             sub.draining = true;
-            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+            self.out.op(|w| encode::unsubscribe(w, u64::from(sid), None));
             self.send_ping(PingKind::SubDrain(sid));
         } else {
             // The server holds no subscription while disconnected: nothing more can arrive.
@@ -195,7 +176,7 @@ impl Connection {
         self.batch.message(kind::MSG, sid, m);
         if done {
             // The server already dropped it at max; the plain UNSUB matches upstream and is harmless.
-            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
+            self.out.op(|w| encode::unsubscribe(w, u64::from(sid), None));
             self.end_sub(sid, None, "");
         }
     }
@@ -205,25 +186,23 @@ impl Connection {
         if !self.subs.contains(sid) {
             return;
         }
-        if self.is_connected() {
-            encode::unsubscribe(&mut self.out.wire, u64::from(sid), None);
-        }
+        self.out.op(|w| encode::unsubscribe(w, u64::from(sid), None));
         let err = NatsError::new(ErrorCode::Timeout, "subscription timeout: no message received in time");
         self.end_sub(sid, Some(&err), "");
     }
 
     /// After a (re)connect: SUB for every live subscription, with `UNSUB sid remaining` when it
     /// has a max (upstream forgets the max here; that would over-deliver after a reconnect).
+    /// The requests' subscriptions follow (`resubscribe_requests`).
     pub(super) fn resubscribe_all(&mut self) {
-        let wire = &mut self.out.wire;
-        for (sid, sub) in self.subs.iter() {
-            encode::subscribe(wire, &sub.subject, sub.queue.as_deref(), u64::from(*sid));
-            if let Some(max) = sub.max {
-                encode::unsubscribe(wire, u64::from(*sid), Some(max.saturating_sub(sub.received)));
+        let Connection { subs, out, .. } = self;
+        out.op(|wire| {
+            for (sid, sub) in subs.iter() {
+                encode::subscribe(wire, &sub.subject, sub.queue.as_deref(), u64::from(*sid));
+                if let Some(max) = sub.max {
+                    encode::unsubscribe(wire, u64::from(*sid), Some(max.saturating_sub(sub.received)));
+                }
             }
-        }
-        if let (Some(sid), Some(subject)) = (self.mux.sid(), self.mux.subject()) {
-            encode::subscribe(wire, &subject, None, u64::from(sid));
-        }
+        });
     }
 }

@@ -40,7 +40,8 @@ pub enum ServerOp<'a> {
     Ping,
     Pong,
     Ok,
-    /// `-ERR '<text>'`: the text with the surrounding single quotes removed.
+    /// `-ERR '<text>'`: the text as the server sent it, quotes included (nats.deno keeps them in
+    /// the error message of a permission violation); the connection unquotes where it needs to.
     Err(&'a [u8]),
 }
 
@@ -110,13 +111,7 @@ pub fn parse<'a>(buf: &'a [u8], limits: &Limits) -> Result<Option<(ServerOp<'a>,
             }
             Ok(Some((ServerOp::Info(json), after_line)))
         }
-        OpKind::Err => {
-            let text = trim_sep(rest);
-            // The server quotes the text; tolerate either quote being absent.
-            let text = text.strip_prefix(b"'").unwrap_or(text);
-            let text = text.strip_suffix(b"'").unwrap_or(text);
-            Ok(Some((ServerOp::Err(text), after_line)))
-        }
+        OpKind::Err => Ok(Some((ServerOp::Err(trim_sep(rest)), after_line))),
         OpKind::Ping | OpKind::Pong | OpKind::Ok => {
             if !trim_sep(rest).is_empty() {
                 return Err(ParseError::BadArguments);
@@ -491,16 +486,11 @@ mod tests {
     }
 
     #[test]
-    fn op_err() {
+    fn op_err_keeps_the_text_as_sent() {
         let op = one(b"-ERR 'Authorization Violation'\r\n");
-        assert_eq!(op, Owned::Err(b"Authorization Violation".to_vec()));
-    }
-
-    #[test]
-    fn op_err_tolerates_missing_quotes() {
-        assert_eq!(one(b"-ERR Stale Connection\r\n"), Owned::Err(b"Stale Connection".to_vec()));
-        assert_eq!(one(b"-ERR 'open\r\n"), Owned::Err(b"open".to_vec()));
-        assert_eq!(one(b"-ERR close'\r\n"), Owned::Err(b"close".to_vec()));
+        assert_eq!(op, Owned::Err(b"'Authorization Violation'".to_vec()));
+        assert_eq!(one(b"-ERR Stale Connection \r\n"), Owned::Err(b"Stale Connection".to_vec()));
+        assert_eq!(one(b"-ERR 'open\r\n"), Owned::Err(b"'open".to_vec()));
         assert_eq!(one(b"-ERR\r\n"), Owned::Err(Vec::new()));
     }
 
@@ -509,7 +499,7 @@ mod tests {
         assert_eq!(one(b"ping\r\n"), Owned::Ping);
         assert_eq!(one(b"pOnG\r\n"), Owned::Pong);
         assert_eq!(one(b"+ok\r\n"), Owned::Ok);
-        assert_eq!(one(b"-err 'x'\r\n"), Owned::Err(b"x".to_vec()));
+        assert_eq!(one(b"-err 'x'\r\n"), Owned::Err(b"'x'".to_vec()));
         assert_eq!(one(b"info {}\r\n"), Owned::Info(b"{}".to_vec()));
         assert_eq!(one(b"msg a 1 1\r\nx\r\n"), msg("a", 1, None, None, b"x"));
         assert_eq!(one(b"hMsG a 1 0 1\r\nx\r\n"), msg("a", 1, None, Some(b""), b"x"));
@@ -541,7 +531,7 @@ mod tests {
                 msg("a.b", 1, None, None, b"hello"),
                 msg("a.c", 2, Some("r.1"), Some(b"NATS/1.0\r\n\r\n"), b"abc"),
                 Owned::Pong,
-                Owned::Err(b"Slow Consumer".to_vec()),
+                Owned::Err(b"'Slow Consumer'".to_vec()),
                 msg("x", 3, None, None, b""),
                 msg("y", 4, None, Some(b"NATS/1.0 503\r\n\r\n"), b""),
             ]

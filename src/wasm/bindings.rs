@@ -13,8 +13,8 @@ use wasm_bindgen::prelude::*;
 
 use super::driver::{Deferred, Driver, SharedDriver, Sink};
 use super::env::{HostEntropy, console_error};
-use crate::client::servers::{host_port, normalize_url};
-use crate::client::{AuthFields, Authenticator, Batch, Connection, Options, RequestManyStrategy};
+use crate::client::servers::normalize_url;
+use crate::client::{AuthFields, Authenticator, Batch, Connection, Options, ReplyTo, RequestManyStrategy};
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::Headers;
 
@@ -29,7 +29,8 @@ fn invalid_option(message: impl Into<String>) -> JsValue {
     js_error(NatsError::new(ErrorCode::InvalidOption, message))
 }
 
-/// Delivers each batch to the shim's `onBatch(records, arena)` as JS-owned copies.
+/// Delivers each batch to the shim's `onBatch(records, arena)` as JS-owned copies: the shim may
+/// keep them (queued messages are views into them) and never sees wasm memory.
 struct JsSink {
     on_batch: Function,
 }
@@ -165,6 +166,16 @@ const STAGING_BYTES: usize = 64 * 1024;
 /// memory a program that publishes to ever-new subjects (inboxes) can pin.
 const MAX_SUBJECT_HANDLES: usize = 4096;
 
+/// The reply route of a request: a caller-chosen reply subject needs its own subscription, so it
+/// is only accepted with `noMux` (nats.deno's rule and message).
+fn reply_to(no_mux: bool, reply: Option<String>) -> Result<ReplyTo, JsValue> {
+    match (no_mux, reply) {
+        (false, None) => Ok(ReplyTo::Mux),
+        (false, Some(_)) => Err(invalid_option("reply can only be used with noMux")),
+        (true, r) => Ok(ReplyTo::Own(r.filter(|r| !r.is_empty()))),
+    }
+}
+
 fn opt_max(n: f64) -> Option<u64> {
     if n >= 1.0 { Some(n as u64) } else { None }
 }
@@ -291,21 +302,29 @@ impl WasmConnection {
         Driver::try_command(&self.driver, |e, _| e.drain_subscription(sid)).map_err(js_error)
     }
 
+    /// A request; `no_mux` gives it its own reply subscription, on `reply` when given (else a
+    /// fresh inbox), instead of the shared inbox. Settled by REPLY / REQ_END records (token).
     pub fn request(
         &self,
         subject: &str,
         headers: Option<Box<[u8]>>,
         payload: &[u8],
         timeout: f64,
+        no_mux: bool,
+        reply: Option<String>,
     ) -> Result<u32, JsValue> {
         let timeout = if timeout.is_finite() && timeout >= 0.0 { timeout as u64 } else { 0 };
+        let reply_to = reply_to(no_mux, reply)?;
         Driver::try_command(&self.driver, |e, now| {
-            e.request(subject, headers.as_deref(), payload, timeout, now)
+            e.request(subject, headers.as_deref(), payload, timeout, reply_to, now)
         })
         .map_err(js_error)
     }
 
+    /// A request gathering several replies until `strategy` says it is done (`param`: the count
+    /// or the jitter, ms); `no_mux` as for `request` (always a fresh inbox).
     #[wasm_bindgen(js_name = requestMany)]
+    #[allow(clippy::too_many_arguments)]
     pub fn request_many(
         &self,
         subject: &str,
@@ -314,6 +333,7 @@ impl WasmConnection {
         max_wait: f64,
         strategy: &str,
         param: f64,
+        no_mux: bool,
     ) -> Result<u32, JsValue> {
         let param = if param.is_finite() && param >= 0.0 { param as u64 } else { 0 };
         let strategy = match strategy {
@@ -324,8 +344,9 @@ impl WasmConnection {
             other => return Err(invalid_option(format!("unknown request strategy '{other}'"))),
         };
         let max_wait = if max_wait.is_finite() && max_wait >= 0.0 { max_wait as u64 } else { 0 };
+        let reply_to = reply_to(no_mux, None)?;
         Driver::try_command(&self.driver, |e, now| {
-            e.request_many(subject, headers.as_deref(), payload, max_wait, strategy, now)
+            e.request_many(subject, headers.as_deref(), payload, max_wait, strategy, reply_to, now)
         })
         .map_err(js_error)
     }
@@ -424,14 +445,4 @@ pub fn decode_headers(block: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = normalizeServerUrl)]
 pub fn normalize_server_url(server: &str) -> Result<String, JsValue> {
     normalize_url(server).map_err(js_error)
-}
-
-#[wasm_bindgen(js_name = hostPort)]
-pub fn host_port_of(url: &str) -> String {
-    host_port(url)
-}
-
-#[wasm_bindgen(js_name = nextNuid)]
-pub fn next_nuid() -> String {
-    nuid::next().to_string()
 }

@@ -2,6 +2,13 @@
 //! asks, feeds it frames and timer expiries with the current time, sends what it wants sent (one
 //! binary frame per pump, or per microtask for application commands so bursts coalesce), keeps
 //! one host timer armed at the engine's earliest deadline, and hands output records to a [`Sink`].
+//!
+//! When records are delivered: those produced by a socket event or a timer at once, at the end of
+//! that pump; those produced by an application command (subscribe, request, flush, close...) never
+//! inside the command, but from the same microtask that coalesces sends, after the command has
+//! returned its id (so a sink can always register the id before its first record arrives), in
+//! the engine's order and before anything produced later. Records produced by a command that user
+//! code issues from inside a delivery are delivered right after that delivery, never nested.
 //! In a browser it also asks the engine to check the connection when the page becomes visible
 //! again or the browser comes back online ([`WakeListeners`]).
 //!
@@ -121,6 +128,8 @@ pub(crate) struct Driver {
     generation: u32,
     /// Host timer id and the deadline it was armed for.
     timer: Option<(JsValue, u64)>,
+    /// The `on_flush` microtask is queued: it sends what commands left in the outbound buffer and
+    /// delivers the records they produced.
     flush_scheduled: bool,
     delivering: bool,
     /// Reused buffer for incoming frames.
@@ -134,10 +143,21 @@ pub(crate) struct Driver {
     // timer is `setTimeout` bound directly rather than gloo-timers' `Timeout`, which allocates a
     // closure per arm and is dropped from inside its own callback when the deadline moves.
     on_timer: Closure<dyn FnMut()>,
-    on_flush: Closure<dyn FnMut()>,
+    /// `None` only while being dropped with the microtask still queued (see `Drop`).
+    on_flush: Option<Closure<dyn FnMut()>>,
 }
 
 pub(crate) type SharedDriver = Rc<RefCell<Driver>>;
+
+/// What a pump runs for, which decides when its output leaves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// An application command: bytes go out at the end of the current task (unless already large)
+    /// and records are delivered from the `on_flush` microtask, after the command has returned.
+    Command,
+    /// A socket event, a timer or the `on_flush` microtask itself: send and deliver now.
+    Host,
+}
 
 impl Driver {
     pub(crate) fn new(engine: Connection, sink: Box<dyn Sink>) -> SharedDriver {
@@ -150,14 +170,14 @@ impl Driver {
                         d.timer = None;
                         d.engine.handle_timeout(now_ms());
                     }
-                    Driver::pump(&this, true);
+                    Driver::pump(&this, Origin::Host);
                 }
             });
             let w = weak.clone();
             let on_flush = Closure::<dyn FnMut()>::new(move || {
                 if let Some(this) = w.upgrade() {
                     this.borrow_mut().flush_scheduled = false;
-                    Driver::pump(&this, true);
+                    Driver::pump(&this, Origin::Host);
                 }
             });
             let w = weak.clone();
@@ -175,13 +195,14 @@ impl Driver {
                 weak: weak.clone(),
                 wake: Some(wake),
                 on_timer,
-                on_flush,
+                on_flush: Some(on_flush),
             })
         })
     }
 
     /// Runs an engine command with the driver borrowed, then pumps. Output of commands is sent at
-    /// the end of the current task unless it is already large. While the driver is busy (the
+    /// the end of the current task unless it is already large, and their records are delivered
+    /// from a microtask (see the module header). While the driver is busy (the
     /// command comes from user code the engine is running: an authenticator or a
     /// `reconnectDelayHandler`) it fails with `busy_error` instead of trapping on the borrow.
     pub(crate) fn command<T>(
@@ -192,7 +213,7 @@ impl Driver {
             let Ok(mut d) = this.try_borrow_mut() else { return Err(busy_error()) };
             f(&mut d.engine, now_ms())
         };
-        Driver::pump(this, false);
+        Driver::pump(this, Origin::Command);
         Ok(out)
     }
 
@@ -238,9 +259,8 @@ impl Driver {
         let pending = d.engine.transmit().len();
         if pending >= SEND_NOW_BYTES {
             d.send();
-        } else if pending > 0 && !d.flush_scheduled {
-            d.flush_scheduled = true;
-            queue_microtask(d.on_flush.as_ref().unchecked_ref());
+        } else if pending > 0 {
+            d.queue_flush();
         }
         Ok(())
     }
@@ -252,15 +272,27 @@ impl Driver {
         let Some(this) = weak.upgrade() else { return };
         // Busy means an event dispatched synchronously from user code inside a delivery: skip.
         let Ok(mut d) = this.try_borrow_mut() else { return };
-        if d.engine.check_connection(now_ms(), CHECK_DEADLINE_MS) && !d.flush_scheduled {
-            d.flush_scheduled = true;
-            queue_microtask(d.on_flush.as_ref().unchecked_ref());
+        if d.engine.check_connection(now_ms(), CHECK_DEADLINE_MS) {
+            d.queue_flush();
+        }
+    }
+
+    /// Queues the `on_flush` microtask unless it is already queued.
+    fn queue_flush(&mut self) {
+        if self.flush_scheduled {
+            return;
+        }
+        if let Some(f) = &self.on_flush {
+            self.flush_scheduled = true;
+            queue_microtask(f.as_ref().unchecked_ref());
         }
     }
 
     /// Drains the engine's outputs in the order of the calling contract (docs/design.md), then
     /// hands records to the sink with the driver released, repeating while user code produced more.
-    pub(crate) fn pump(this: &SharedDriver, send_now: bool) {
+    /// For a command the records stay in the engine's batch (later ones are appended behind them)
+    /// and the `on_flush` microtask delivers them.
+    pub(crate) fn pump(this: &SharedDriver, origin: Origin) {
         loop {
             Driver::run_deferred(this);
             let deferred = {
@@ -270,16 +302,19 @@ impl Driver {
                     d.wake = None;
                 }
                 let pending = d.engine.transmit().len();
-                if pending > 0 {
-                    if send_now || pending >= SEND_NOW_BYTES {
-                        d.send();
-                    } else if !d.flush_scheduled {
-                        d.flush_scheduled = true;
-                        queue_microtask(d.on_flush.as_ref().unchecked_ref());
-                    }
+                let has_records = !d.engine.batch().is_empty();
+                if pending > 0 && (origin == Origin::Host || pending >= SEND_NOW_BYTES) {
+                    d.send();
+                }
+                // a command's unsent bytes and undelivered records wait for the microtask (records
+                // of a command issued from inside a delivery are taken by that delivery's loop)
+                if origin == Origin::Command
+                    && (!d.engine.transmit().is_empty() || (has_records && !d.delivering))
+                {
+                    d.queue_flush();
                 }
                 d.rearm_timer();
-                if d.delivering || d.engine.batch().is_empty() {
+                if d.delivering || !has_records || origin == Origin::Command {
                     None
                 } else {
                     let d = &mut *d;
@@ -438,7 +473,7 @@ impl Driver {
             }
             f(&mut d);
         }
-        Driver::pump(&this, true);
+        Driver::pump(&this, Origin::Host);
     }
 
     /// Keeps the host timer at or before the engine's earliest deadline. A timer armed for an
@@ -469,6 +504,14 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if let Some((id, _)) = self.timer.take() {
             clear_timeout(&id);
+        }
+        // A queued microtask cannot be cancelled, and calling a dropped closure throws from
+        // inside it (an uncaught error that ends a Deno program): leave the closure behind. It
+        // holds only a Weak to this driver, so it does nothing when it runs.
+        if self.flush_scheduled
+            && let Some(f) = self.on_flush.take()
+        {
+            f.forget();
         }
     }
 }

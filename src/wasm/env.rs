@@ -1,6 +1,6 @@
-//! The driver's view of its host: a monotonic clock, randomness for the engine, and
-//! `queueMicrotask`. Bound through the global scope (not `window`) so the same code runs in Deno,
-//! browsers and workers.
+//! The driver's view of its host: a monotonic clock, randomness for the engine,
+//! `queueMicrotask`, and the console (`debug` frames, errors thrown by JS callbacks). Bound
+//! through the global scope (not `window`) so the same code runs in Deno, browsers and workers.
 
 use crate::client::Entropy;
 use wasm_bindgen::prelude::*;

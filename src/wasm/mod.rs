@@ -4,10 +4,10 @@
 //! No protocol logic lives here: it only moves bytes, time and records.
 
 pub mod auth_bindings;
-mod backlog;
+pub(crate) mod backlog;
 pub mod bindings;
-mod driver;
-mod env;
+pub(crate) mod driver;
+pub(crate) mod env;
 pub mod rust_api;
-mod sync;
+pub(crate) mod sync;
 mod wake;

@@ -1,9 +1,9 @@
-// Child process of tests/wss_test.ts: connects to the wss:// server given as the first argument
+// Child process of tests/integration/wss_test.ts: connects to the wss:// server given as the first argument
 // with `tls: {}` (secure connection required), does a publish/subscribe round trip, and prints one
 // JSON line: {"ok":true,"server":"host:port"} or {"ok":false,"code":"...","message":"..."}.
 // Run with the test CA trusted (deno run --cert .tmp/auth/tls/ca.pem, or DENO_CERT) or without it.
-import { connect } from "../deps.ts";
-import type { NatsError } from "../deps.ts";
+import { connect } from "../helpers/deps.ts";
+import type { NatsError } from "../helpers/deps.ts";
 
 const url = Deno.args[0];
 try {

@@ -2,8 +2,8 @@
 // through tests/cluster/servers.sh (kill, restart, freeze, thaw, lame-duck), a way to wait for a
 // healthy cluster, and a tracker that records what a client published and received so a test can
 // account for every message. Only 127.0.0.1, ports 17100-17199.
-import type { NatsConnection, Status } from "../deps.ts";
-import { within } from "../helpers.ts";
+import type { NatsConnection, Status } from "../helpers/deps.ts";
+import { within } from "../helpers/helpers.ts";
 
 const SCRIPT = new URL("./servers.sh", import.meta.url).pathname;
 

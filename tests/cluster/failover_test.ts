@@ -1,11 +1,13 @@
 // A client given one URL of a three-node cluster discovers the other nodes (Events.Update) and
 // keeps a subscription and a request loop working while the node it is on is killed (SIGKILL)
 // and restarted, put into lame-duck mode, or frozen (SIGSTOP): every fault ends in a reconnect
-// to another node, with the status events that say what happened, and every message published
-// while the client was disconnected arrives, in order. Run by tests/cluster/run.sh.
-import { connect, DebugEvents, Events, StringCodec } from "../deps.ts";
-import type { NatsConnection, NatsError, ServersChanged, Status } from "../deps.ts";
-import { assert, assertEquals } from "../assert.ts";
+// to another node, with the status events that say what happened. The client's own messages are
+// accounted for (tests/cluster/ledger.ts): every one published while disconnected, and every one
+// a flush confirmed before the fault, arrives, in order; only messages published after the last
+// flush that resolved before the fault may be lost with it. Run by tests/cluster/run.sh.
+import { connect, DebugEvents, Events, StringCodec } from "../helpers/deps.ts";
+import type { NatsConnection, NatsError, ServersChanged, Status } from "../helpers/deps.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import {
   ConnState,
   discovered,
@@ -20,6 +22,7 @@ import {
   until,
   wsUrl,
 } from "./cluster.ts";
+import { FlushLedger } from "./ledger.ts";
 
 const sc = StringCodec();
 
@@ -34,8 +37,9 @@ const RESILIENT = {
 
 /**
  * The client under test (C, given only n1's URL) with a subscription fed by another client (P,
- * publishing every 20 ms), a subscription to its own publishes (every 20 ms, each tagged with
- * whether C was connected), and a request loop (every 50 ms) to a responder (R).
+ * publishing every 20 ms), a subscription to its own publishes (every 20 ms, each followed by a
+ * flush, one at a time, to know what the server confirmed), and a request loop (every 50 ms) to a
+ * responder (R).
  */
 class Rig {
   c!: NatsConnection;
@@ -43,8 +47,8 @@ class Rig {
   r!: NatsConnection;
   state!: ConnState;
   readonly id = crypto.randomUUID().slice(0, 8);
-  /** Self publishes: seq -> published while disconnected. */
-  readonly selfSent: boolean[] = [];
+  /** Self publishes, what flushes confirmed, and the faults injected. */
+  ledger!: FlushLedger;
   readonly selfGot: number[] = [];
   readonly extGot: { seq: number; at: number }[] = [];
   readonly requests: { at: number; ok: boolean; err?: string }[] = [];
@@ -54,6 +58,7 @@ class Rig {
   async start(servers: string[] = [wsUrl("n1")]): Promise<this> {
     this.c = await connect({ servers, ...RESILIENT, name: "under-test" });
     this.state = new ConnState(this.c);
+    this.ledger = new FlushLedger(this.c, this.state);
     const all = NODES.map(wsUrl);
     this.p = await connect({ servers: all, ...RESILIENT, name: "publisher" });
     this.r = await connect({ servers: all, ...RESILIENT, name: "responder" });
@@ -72,9 +77,9 @@ class Rig {
       }
     }, 20));
     this.#timers.push(setInterval(() => {
-      const seq = this.selfSent.length;
-      this.c.publish(`self.${this.id}`, sc.encode(`${seq}`));
-      this.selfSent.push(!this.state.connected);
+      this.c.publish(`self.${this.id}`, sc.encode(`${this.ledger.sent.length}`));
+      this.ledger.published();
+      this.ledger.confirm();
     }, 20));
     this.#timers.push(setInterval(() => {
       const at = performance.now();
@@ -102,20 +107,27 @@ class Rig {
   /** After `since` (ms): a request succeeded, P's and C's own messages arrived (bounded). */
   async working(since: number, ms = 20_000): Promise<void> {
     await until(() => this.requests.some((r) => r.at > since && r.ok), ms, "a request succeeds");
-    const self = this.selfSent.length;
+    const self = this.ledger.sent.length;
     await until(() => this.extGot.some((e) => e.at > since), ms, "P's messages arrive");
     await until(() => this.selfGot.includes(self), ms, `own message ${self} arrives`);
   }
 
   /**
-   * Every own message published while disconnected arrived, in order, none twice. With
-   * `lateAllowed` (a frozen server), messages C sent to it before it was found stale may arrive
-   * once it is thawed, after newer ones; otherwise everything arrives in order.
+   * Own messages: none arrives twice; every one published while disconnected arrived, in order;
+   * every one published while connected arrived unless a fault ended the connection after it was
+   * published and no flush had confirmed it before that fault. With `lateAllowed` (a frozen
+   * server), messages C sent to it before it was found stale may arrive once it is thawed, after
+   * newer ones; otherwise everything arrives in order.
    */
-  checkNothingLost(lateAllowed = false): void {
+  async checkNothingLost(lateAllowed = false): Promise<void> {
+    // judge what was published until now, once a flush proves it all reached the server (and,
+    // on this connection's own subscription, came back before the PONG)
+    const upTo = this.ledger.sent.length;
+    await this.c.flush();
+    await until(() => this.selfGot.includes(upTo - 1), 5000, `own message ${upTo - 1} arrives`);
     const got = this.selfGot;
     assertEquals(new Set(got).size, got.length, "no message arrives twice");
-    const offline = got.filter((seq) => this.selfSent[seq]);
+    const offline = got.filter((seq) => this.ledger.sent[seq].offline);
     for (let i = 1; i < offline.length; i++) {
       assert(offline[i] > offline[i - 1], `out of order: ${offline[i - 1]} then ${offline[i]}`);
     }
@@ -124,9 +136,15 @@ class Rig {
         assert(got[i] > got[i - 1], `own messages out of order: ${got[i - 1]} then ${got[i]}`);
       }
     }
-    const have = new Set(got);
-    const lost = this.selfSent.flatMap((off, seq) => off && !have.has(seq) ? [seq] : []);
-    assertEquals(lost, [], "messages published while disconnected that never arrived");
+    const loss = this.ledger.loss(new Set(got), upTo);
+    assertEquals(loss.offline, [], "messages published while disconnected that never arrived");
+    assertEquals(loss.confirmed, [], "messages a flush confirmed before the fault, never arrived");
+    assertEquals(loss.withoutFault, [], "messages lost while connected with no fault after them");
+    assert(this.ledger.confirmed.length > 0, "no flush ever resolved");
+    console.log(
+      `own messages: ${this.ledger.sent.length} published, ${got.length} received, ` +
+        `${loss.unconfirmed.length} lost after the last confirmed flush before a fault`,
+    );
   }
 
   async close(): Promise<void> {
@@ -167,11 +185,11 @@ Deno.test("cluster: given one URL, the client learns the other nodes and fails o
     );
     assertEquals(rig.node(), "n1");
     const from = rig.state.events.length;
-    await killNow("n1");
+    rig.ledger.fault(await killNow("n1"));
     const rc = await rig.state.next(Events.Reconnect, from, 15_000);
     assert(["n2", "n3"].includes(nodeOf(rc.s.data as string)!), `reconnected to ${rc.s.data}`);
     await rig.working(rc.at);
-    rig.checkNothingLost();
+    await rig.checkNothingLost();
   } finally {
     await rig.close();
     await healthyCluster();
@@ -186,7 +204,7 @@ Deno.test("cluster: SIGKILL of the client's node, then its restart", async () =>
     for (let round = 0; round < 2; round++) {
       const node = rig.node();
       const from = rig.state.events.length;
-      await killNow(node);
+      rig.ledger.fault(await killNow(node));
       const d = await rig.state.next(Events.Disconnect, from, 5000);
       assertEquals(d.s.data, hostPort(node));
       assert(reasonOf(d.s).includes("without a close frame"), reasonOf(d.s));
@@ -198,7 +216,7 @@ Deno.test("cluster: SIGKILL of the client's node, then its restart", async () =>
       await servers("wait-cluster");
       await rig.working(performance.now());
     }
-    rig.checkNothingLost();
+    await rig.checkNothingLost();
   } finally {
     await rig.close();
     await healthyCluster();
@@ -212,6 +230,7 @@ Deno.test("cluster: lame-duck mode of the client's node", async () => {
     await discovered(rig.c);
     const node = rig.node();
     const from = rig.state.events.length;
+    rig.ledger.fault();
     await servers("ldm", node);
     const ldm = await rig.state.next(Events.LDM, from, 5000);
     assertEquals(ldm.s.data, hostPort(node));
@@ -227,7 +246,7 @@ Deno.test("cluster: lame-duck mode of the client's node", async () => {
       assert(Date.now() < deadline, `${node} still runs 20 s after lame-duck mode`);
       await sleep(200);
     }
-    rig.checkNothingLost();
+    await rig.checkNothingLost();
   } finally {
     await rig.close();
     await healthyCluster();
@@ -242,6 +261,7 @@ Deno.test("cluster: SIGSTOP of the client's node is found stale and left", async
     await discovered(rig.c);
     frozen = rig.node();
     const from = rig.state.events.length;
+    rig.ledger.fault();
     await servers("freeze", frozen);
     await rig.state.next(DebugEvents.PingTimer, from, 5000);
     const stale = await rig.state.next(DebugEvents.StaleConnection, from, 10_000);
@@ -256,7 +276,7 @@ Deno.test("cluster: SIGSTOP of the client's node is found stale and left", async
     frozen = undefined;
     await sleep(500);
     await rig.working(performance.now());
-    rig.checkNothingLost(true);
+    await rig.checkNothingLost(true);
   } finally {
     if (frozen) await servers("thaw", frozen);
     await rig.close();

@@ -11,7 +11,6 @@ cd "$ROOT"
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
 export NO_COLOR=1
 mkdir -p .tmp
-LOG=.tmp/deno-cluster.log
 
 cleanup() { tests/cluster/servers.sh stop all >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -25,13 +24,5 @@ if ! { tests/cluster/servers.sh start cluster && tests/cluster/servers.sh wait-c
   exit 1
 fi
 if [ $# -gt 0 ]; then files=("$@"); else files=(tests/cluster/*_test.ts); fi
-deno test -A --no-check "${files[@]}" 2>&1 | tee "$LOG"
-rc=${PIPESTATUS[0]}
-
-summary="$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$LOG" | tail -n 1)"
-passed="$(sed -n 's/.* \([0-9][0-9]*\) passed.*/\1/p' <<<"$summary")"
-failed="$(sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p' <<<"$summary")"
-passed="${passed:-0}" failed="${failed:-0}"
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
-echo "cluster: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# ends with `cluster: N passed, N failed` (`, N skipped` when any test was ignored)
+tests/tally.sh cluster deno test -A --no-check "${files[@]}"

@@ -1,13 +1,13 @@
 // A subscriber that stops reading (its event loop blocked, as a slow synchronous callback would)
-// while another process floods it, on real servers (ws-notes "Large backlogs"): the server queues
+// while another process floods it, on real servers (docs/websocket.md "Large backlogs"): the server queues
 // the backlog and either cuts the client as a slow consumer past its max_pending (no close frame,
 // no -ERR) or, with max_pending above 64 MiB, sends it as one frame that Deno refuses ("Frame too
 // large"). Neither may be silent: the client says what most likely happened in its status events,
 // then reconnects and the subscription works again. Run by tests/cluster/run.sh.
-import { connect, ErrorCode, Events, StringCodec } from "../deps.ts";
-import type { NatsConnection, Status } from "../deps.ts";
-import { assert, assertEquals } from "../assert.ts";
-import { within } from "../helpers.ts";
+import { connect, ErrorCode, Events, StringCodec } from "../helpers/deps.ts";
+import type { NatsConnection, Status } from "../helpers/deps.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { within } from "../helpers/helpers.ts";
 import { ConnState, servers } from "./cluster.ts";
 
 const sc = StringCodec();

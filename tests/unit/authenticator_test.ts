@@ -4,7 +4,7 @@ import {
   assertInstanceOf,
   assertNotEquals,
   assertThrows,
-} from "../assert.ts";
+} from "../helpers/assert.ts";
 import {
   buildAuthenticator,
   credsAuthenticator,

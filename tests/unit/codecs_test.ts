@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "../assert.ts";
+import { assertEquals, assertThrows } from "../helpers/assert.ts";
 import { JSONCodec, StringCodec } from "../../js/codecs.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import { Empty } from "../../js/encoders.ts";

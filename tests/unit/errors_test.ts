@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../assert.ts";
+import { assert, assertEquals } from "../helpers/assert.ts";
 import { ErrorCode, isNatsError, NatsError, recordError, toNatsError } from "../../js/errors.ts";
 
 Deno.test("errors - ErrorCode values are nats.deno's", () => {

@@ -1,5 +1,5 @@
 // MsgHdrsImpl logic that needs no wire codec, plus encode/decode through a fake wire codec.
-import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { canonicalMIMEHeaderKey, headers, MsgHdrsImpl, setHeaderWire } from "../../js/headers.ts";
 import { Match } from "../../js/enums.ts";
 import { ErrorCode } from "../../js/errors.ts";

@@ -1,5 +1,6 @@
-import { assert, assertEquals, assertThrows } from "../assert.ts";
-import { isNoResponders, MsgImpl } from "../../js/msg.ts";
+import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
+import { MsgImpl } from "../../js/msg.ts";
+import { K_MSG, K_REPLY, STRIDE } from "../../js/records.ts";
 import { setHeaderWire } from "../../js/headers.ts";
 import { ErrorCode } from "../../js/errors.ts";
 import type { MsgHdrs, Payload } from "../../js/types.ts";
@@ -35,8 +36,10 @@ function msg(
   pub = new FakePub(),
 ) {
   const a = arena(subject, reply, hdr, data);
-  const [sl, rl, hl, dl] = a.lens;
-  return new MsgImpl(pub, 7, a.buf, a.off, sl, rl, hl, dl, status);
+  // a MSG record at word STRIDE, after a record of another kind
+  const records = new Uint32Array(2 * STRIDE);
+  records.set([K_MSG, 7, a.off, ...a.lens, status], STRIDE);
+  return new MsgImpl(pub, records, STRIDE, a.buf);
 }
 
 Deno.test("msg - lazy fields over the arena", () => {
@@ -102,8 +105,14 @@ Deno.test("msg - headers decoded on first access through the wire codec", () => 
   assertEquals(m.headers?.code, 503);
   assertEquals(decodes, 1);
   assertEquals(m.data.length, 0);
-  assert(isNoResponders(m));
+  assertEquals(m.statusCode, 503);
   assertEquals(m.requestInfo()?.acc, "A");
-  assert(!isNoResponders(msg("a", "", "NATS/1.0 503\r\n\r\n", "x", 503)));
-  assert(!isNoResponders(msg("a", "", "", "", 0)));
+});
+
+Deno.test("msg - a REPLY record has sid 0 and its fields", () => {
+  const a = arena("svc", "", "", "pong");
+  const records = new Uint32Array(STRIDE);
+  records.set([K_REPLY, 42, a.off, ...a.lens, 0]);
+  const m = new MsgImpl(new FakePub(), records, 0, a.buf);
+  assertEquals([m.sid, m.subject, m.string(), m.statusCode], [0, "svc", "pong", 0]);
 });

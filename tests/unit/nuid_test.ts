@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch, assertThrows } from "../assert.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../helpers/assert.ts";
 import { Nuid, nuid } from "../../js/nuid.ts";
 import { createInbox } from "../../js/inbox.ts";
 import { ErrorCode } from "../../js/errors.ts";

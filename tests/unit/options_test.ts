@@ -1,6 +1,6 @@
 // Option validation and defaults (js/options.ts runs without wasm; server strings are checked by
 // a fake normaliser standing in for the wasm normalizeServerUrl).
-import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { assert, assertEquals, assertThrows } from "../helpers/assert.ts";
 import { parseOptions } from "../../js/options.ts";
 import { ErrorCode } from "../../js/errors.ts";
 import type { ConnectionOptions } from "../../js/types.ts";
@@ -140,6 +140,7 @@ Deno.test("options - strings and functions", () => {
   assertThrows(() => parseOptions({ reconnectDelayHandler: 5 as never }), ErrorCode.NotFunction);
   const h = () => 10;
   assertEquals(parseOptions({ reconnectDelayHandler: h }).wasm.reconnectDelayHandler, h);
+  assertEquals(parseOptions({ reconnectDelayHandler: h }).options.reconnectDelayHandler, h);
   invalid(null, "object");
   invalid([], "object");
 });
@@ -205,4 +206,24 @@ Deno.test("options - the user's object is not modified, nc.options shows default
   assertEquals(options.servers, ["a"]);
   assertEquals(options.maxReconnectAttempts, 10);
   assertEquals(options.inboxPrefix, "_INBOX");
+});
+
+Deno.test("options - reconnectDelayHandler defaults to nats.deno's jittered delay, kept from the engine", () => {
+  const p = parseOptions({ reconnectTimeWait: 50, reconnectJitter: 10, reconnectJitterTLS: 500 });
+  // the engine applies its own formula: the default function is not forwarded
+  assertEquals(p.wasm.reconnectDelayHandler, undefined);
+  assertEquals(typeof p.options.reconnectDelayHandler, "function");
+  const seen = new Set<number>();
+  for (let i = 0; i < 500; i++) {
+    const d = p.options.reconnectDelayHandler();
+    assert(Number.isInteger(d) && d >= 50 && d <= 60, `delay ${d} outside 50..60`);
+    seen.add(d);
+  }
+  assert(seen.size > 1, "the delay is not jittered");
+  const tls = parseOptions({ reconnectTimeWait: 0, reconnectJitterTLS: 3, tls: {} });
+  for (let i = 0; i < 100; i++) assert(tls.options.reconnectDelayHandler() <= 3);
+  const noJitter = parseOptions({ reconnectTimeWait: 7, reconnectJitter: 0 });
+  assertEquals(noJitter.options.reconnectDelayHandler(), 7);
+  const dflt = parseOptions({}).options.reconnectDelayHandler();
+  assert(dflt >= 2000 && dflt <= 2100, `default delay ${dflt}`);
 });

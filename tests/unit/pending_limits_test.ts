@@ -1,7 +1,7 @@
 // Pending limits of iterator subscriptions (nats-wasm extension, nats.go's defaults): past the
 // message or byte limit new messages are dropped and counted, the host hears about it once per
 // episode, the episode ends at half the limits; -1 means no limit; callbacks hold nothing.
-import { assertEquals } from "../assert.ts";
+import { assertEquals } from "../helpers/assert.ts";
 import {
   DEFAULT_PENDING_BYTES,
   DEFAULT_PENDING_MSGS,

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { QueuedIteratorImpl, syncIterator } from "../../js/queued_iterator.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 

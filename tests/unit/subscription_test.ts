@@ -1,8 +1,9 @@
 // SubscriptionImpl against a fake connection (no wasm): delivery, end, unsubscribe, drain.
-import { assert, assertEquals, assertRejects } from "../assert.ts";
+import { assert, assertEquals, assertRejects } from "../helpers/assert.ts";
 import { type SubscriptionHost, SubscriptionImpl } from "../../js/subscription.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import type { Msg } from "../../js/types.ts";
+import { K_MSG, STRIDE } from "../../js/records.ts";
 
 class FakeHost implements SubscriptionHost {
   calls: string[] = [];
@@ -161,13 +162,13 @@ function batch(msgs: [number, string, string][]) {
   const te = new TextEncoder();
   const parts = msgs.map(([, s, d]) => [te.encode(s), te.encode(d)]);
   const arena = new Uint8Array(parts.reduce((n, [s, d]) => n + s.length + d.length, 0));
-  const records = new Uint32Array(msgs.length * 8);
+  const records = new Uint32Array(msgs.length * STRIDE);
   let off = 0;
   msgs.forEach(([sid], k) => {
     const [s, d] = parts[k];
     arena.set(s, off);
     arena.set(d, off + s.length);
-    records.set([1, sid, off, s.length, 0, 0, d.length, 0], k * 8);
+    records.set([K_MSG, sid, off, s.length, 0, 0, d.length, 0], k * STRIDE);
     off += s.length + d.length;
   });
   return { records, arena };
@@ -177,7 +178,7 @@ Deno.test("subscription - batch records queue as runs and become messages when y
   const { s } = sub();
   const other = sub().s;
   const b1 = batch([[3, "a.1", "x"], [3, "a.2", "y"], [9, "o.1", "z"], [3, "a.3", "w"]]);
-  for (let i = 0; i < b1.records.length; i += 8) {
+  for (let i = 0; i < b1.records.length; i += STRIDE) {
     (b1.records[i + 1] === 3 ? s : other).deliverRecord(b1.records, b1.arena, i);
   }
   s.push({ subject: "pushed", data: new Uint8Array() } as unknown as Msg);

@@ -1,10 +1,11 @@
-//! What survives a reconnect (api-contract §2 and the project decision on publishing while
-//! disconnected): publishes held during the whole outage, handshake included, in order after the
+//! What survives a reconnect (docs/contract.md and docs/decisions.md "Publishing while
+//! disconnected"): publishes held during the whole outage, handshake included, in order after the
 //! resubscribe; the buffer's capacity coming back after each reconnect; requests through the mux
 //! across a reconnect; subscriptions changed while disconnected; what `close()` does to the
 //! buffer.
 
 use super::harness::*;
+use crate::client::ReplyTo;
 use crate::client::batch::kind;
 use crate::error::ErrorCode;
 
@@ -65,7 +66,7 @@ fn a_request_pending_across_a_reconnect_gets_its_reply() {
     let mut o = opts(&[A]);
     o.reconnect_time_wait = 0;
     let mut h = H::connected(o);
-    let t = h.cmd(|c, now| c.request("svc", None, b"q", 5000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"q", 5000, ReplyTo::Mux, now)).unwrap();
     h.sent();
     h.server_closed(true, "");
     h.advance(1);
@@ -80,7 +81,7 @@ fn a_request_pending_across_a_reconnect_gets_its_reply() {
 #[test]
 fn a_request_made_while_disconnected_goes_out_after_the_mux_subscription() {
     let mut h = disconnected(1024);
-    let t = h.cmd(|c, now| c.request("svc", None, b"q", 5000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"q", 5000, ReplyTo::Mux, now)).unwrap();
     assert_eq!(h.sent(), "");
     h.advance(1);
     h.handshake(INFO);
@@ -101,7 +102,7 @@ fn a_request_made_while_disconnected_times_out_if_the_outage_lasts() {
     h.advance(20_000);
     h.server_closed(true, "");
     h.server_closed(false, "refused"); // the immediate redial fails; the next is 10 s away
-    let t = h.cmd(|c, now| c.request("svc", None, b"q", 1000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"q", 1000, ReplyTo::Mux, now)).unwrap();
     h.advance(1000);
     let end = only(&h.recs, kind::REQ_END);
     assert_eq!((end.id, end.f[0].as_str()), (t, "TIMEOUT"));

@@ -1,5 +1,5 @@
-//! Cluster discovery and lame-duck mode (api-contract §2 "INFO handling", ws-notes "Cluster
-//! discovery"): gossiped `connect_urls` join the pool with the scheme of the connection that
+//! Cluster discovery and lame-duck mode (docs/contract.md "INFO handling", docs/websocket.md
+//! "Cluster discovery"): gossiped `connect_urls` join the pool with the scheme of the connection that
 //! announced them, `update` only when the pool changed, configured and current servers are never
 //! deleted, `ignoreClusterUpdates` keeps the pool as configured, and `ldm` is reported without a
 //! reconnect, the client moving on when the server then closes it.

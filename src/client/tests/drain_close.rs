@@ -1,6 +1,7 @@
 //! Connection drain order and close semantics.
 
 use super::harness::*;
+use crate::client::ReplyTo;
 use crate::client::RequestManyStrategy;
 use crate::client::batch::kind;
 use crate::error::ErrorCode;
@@ -16,7 +17,7 @@ fn drain_unsubscribes_delivers_in_flight_then_flushes_and_closes() {
     assert_eq!(h.sent(), "UNSUB 1\r\nUNSUB 2\r\nPING\r\n");
     let e = h.cmd(|c, now| c.subscribe("c", None, None, None, now)).unwrap_err();
     assert_eq!(e.code, ErrorCode::ConnectionDraining);
-    let e = h.cmd(|c, now| c.request("c", None, b"", 10, now)).unwrap_err();
+    let e = h.cmd(|c, now| c.request("c", None, b"", 10, ReplyTo::Mux, now)).unwrap_err();
     assert_eq!(e.code, ErrorCode::ConnectionDraining);
     assert_eq!(h.cmd(|c, now| c.drain(now)).unwrap_err().code, ErrorCode::ConnectionDraining);
     h.cmd(|c, _| c.publish("p", None, None, b"still allowed")).unwrap();
@@ -162,8 +163,10 @@ fn close_while_waiting_for_the_application_still_closes() {
 fn close_ends_everything_once() {
     let mut h = H::connected(opts(&[]));
     let sid = h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap();
-    let t = h.cmd(|c, now| c.request("r", None, b"", 1000, now)).unwrap();
-    let m = h.cmd(|c, now| c.request_many("r", None, b"", 1000, RequestManyStrategy::Timer, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("r", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
+    let m = h
+        .cmd(|c, now| c.request_many("r", None, b"", 1000, RequestManyStrategy::Timer, ReplyTo::Mux, now))
+        .unwrap();
     let f = h.cmd(|c, _| c.flush()).unwrap();
     h.clear();
     h.cmd(|c, _| c.close());
@@ -187,7 +190,7 @@ fn close_ends_everything_once() {
     let closed = ErrorCode::ConnectionClosed;
     assert_eq!(h.cmd(|c, _| c.publish("a", None, None, b"")).unwrap_err().code, closed);
     assert_eq!(h.cmd(|c, now| c.subscribe("a", None, None, None, now)).unwrap_err().code, closed);
-    assert_eq!(h.cmd(|c, now| c.request("a", None, b"", 5, now)).unwrap_err().code, closed);
+    assert_eq!(h.cmd(|c, now| c.request("a", None, b"", 5, ReplyTo::Mux, now)).unwrap_err().code, closed);
     assert_eq!(h.cmd(|c, _| c.flush()).unwrap_err().code, closed);
     assert_eq!(h.cmd(|c, now| c.drain(now)).unwrap_err().code, closed);
     assert_eq!(h.cmd(|c, _| c.drain_subscription(sid)).unwrap_err().code, closed);

@@ -2,6 +2,7 @@
 //! frame boundaries; the engine keeps its invariants (records readable, closes at most once).
 
 use super::harness::*;
+use crate::client::ReplyTo;
 use crate::client::batch::kind;
 
 /// xorshift64*: deterministic noise for the test, not the engine's entropy.
@@ -71,7 +72,7 @@ fn run_one(seed: u64) {
                 let _ = h.cmd(|c, now| c.subscribe("a", None, Some(n.below(3) as u64), Some(20), now));
             }
             5 => {
-                let _ = h.cmd(|c, now| c.request("svc", None, b"q", 30, now));
+                let _ = h.cmd(|c, now| c.request("svc", None, b"q", 30, ReplyTo::Mux, now));
             }
             6 => {
                 let _ = h.cmd(|c, _| c.publish("a", None, Some(b"NATS/1.0\r\n\r\n"), b"p"));
@@ -111,16 +112,48 @@ fn random_corrupted_streams_in_every_phase_never_panic() {
     }
 }
 
+/// Inputs that are a valid beginning of an op: the engine must wait for more bytes.
+const PARTIAL: &[&[u8]] =
+    &[b"P", b"PI", b"MSG", b"MSG foo 1 10\r\nabc", b"-ERR 'partial", b"INFO {", b"HMSG a 1 2"];
+
+/// Each garbage input, fed once to a connected engine, either needs more bytes (nothing emitted,
+/// every byte kept) or is refused with exactly one protocol error, a `Close` 1002, a
+/// `disconnect`, and the reconnect that follows. Which of the two is what the parser says.
 #[test]
-fn pure_garbage_is_a_protocol_error_not_a_panic() {
+fn pure_garbage_is_one_protocol_error_or_waits_for_more_bytes() {
     let mut n = Noise(42);
-    for _ in 0..500 {
+    let limits = crate::proto::Limits { max_payload: 1024 * 1024, ..Default::default() };
+    let mut inputs: Vec<Vec<u8>> = PARTIAL.iter().map(|p| p.to_vec()).collect();
+    inputs.extend((0..500).map(|_| (0..n.below(300) + 1).map(|_| n.next() as u8).collect::<Vec<u8>>()));
+    let (mut waited, mut refused) = (0, 0);
+    for junk in inputs {
+        let expect_error = match crate::proto::parse(&junk, &limits) {
+            Err(_) => true,
+            Ok(None) => false,
+            Ok(Some(_)) => continue, // random bytes that happen to be a valid op: not garbage
+        };
         let mut h = H::connected(opts(&[]));
-        let junk: Vec<u8> = (0..n.below(300) + 1).map(|_| n.next() as u8).collect();
         h.feed(&junk);
-        h.feed(&junk);
-        // Either more bytes are needed, or the stream was refused with a protocol error.
-        let errs = h.statuses().iter().filter(|s| s.0 == "error").count();
-        assert!(errs <= 2);
+        if expect_error {
+            refused += 1;
+            let s = h.statuses();
+            assert_eq!(s.len(), 2, "{junk:?}: {s:?}");
+            assert_eq!((s[0].0.as_str(), s[0].1.as_str()), ("error", "NATS_PROTOCOL_ERR"), "{junk:?}");
+            assert_eq!(s[1].0, "disconnect", "{junk:?}");
+            assert_eq!(h.kinds(), vec![kind::STATUS, kind::STATUS], "{junk:?}");
+            let cmds = h.take_cmds();
+            assert!(
+                matches!(cmds.as_slice(), [crate::client::TransportCmd::Close { code: 1002, .. }]),
+                "{cmds:?}"
+            );
+            assert_eq!(h.c.inbuf_len(), 0, "the refused bytes are dropped with the socket");
+            h.advance(2000);
+            assert_eq!(h.take_cmds(), vec![dial("ws://127.0.0.1:4222/")], "{junk:?}: the reconnect follows");
+        } else {
+            waited += 1;
+            assert!(h.recs.is_empty() && h.cmds.is_empty() && h.sent().is_empty(), "{junk:?}");
+            assert_eq!(h.c.inbuf_len(), junk.len(), "{junk:?}: every byte kept for the rest of the op");
+        }
     }
+    assert!(waited >= PARTIAL.len() && refused >= 400, "both outcomes were checked: {waited} {refused}");
 }

@@ -3,6 +3,7 @@
 //! disconnected, cluster updates, ldm, client-initiated reconnect.
 
 use super::harness::*;
+use crate::client::TransportCmd;
 use crate::client::batch::kind;
 use crate::error::ErrorCode;
 
@@ -156,15 +157,48 @@ fn a_successful_connect_resets_the_failure_count() {
     assert_eq!(h.recs.iter().filter(|r| r.is(kind::CONNECTED) && r.extra == 0).count(), 5);
 }
 
-#[test]
-fn reconnect_off_closes_on_disconnect() {
+/// With `reconnect: false`, the CLOSED after a lost connection: no error when the server ended it
+/// cleanly (nats.deno resolves `closed()` with `undefined`), else the error that ended it.
+fn closed_without_reconnect(end: impl FnOnce(&mut H)) -> (Vec<u32>, String, String) {
     let mut o = opts(&[A]);
     o.reconnect = false;
+    o.ping_interval = 1000;
+    o.max_ping_out = 0;
     let mut h = H::connected(o);
-    h.server_closed(true, "going away");
-    assert_eq!(h.kinds(), vec![kind::STATUS, kind::CLOSED]);
-    assert_eq!(h.recs[1].f[0], "DISCONNECT");
-    assert!(h.cmds.is_empty());
+    end(&mut h);
+    let closed = only(&h.recs, kind::CLOSED);
+    let disconnect = h.status_details().into_iter().find(|s| s.0 == "disconnect").expect("disconnect");
+    assert!(h.cmds.iter().all(|c| !matches!(c, TransportCmd::Dial { .. })), "no redial");
+    (h.kinds(), closed.f[0].clone(), disconnect.2)
+}
+
+#[test]
+fn reconnect_off_closes_without_error_after_a_clean_server_close() {
+    let (kinds, code, why) = closed_without_reconnect(|h| h.server_closed(true, "going away"));
+    assert_eq!(kinds, vec![kind::STATUS, kind::CLOSED]);
+    assert_eq!(code, "", "a close frame 1000 is clean");
+    assert!(why.contains("(1000 going away)"), "the disconnect still says why: {why}");
+    let (_, code, _) = closed_without_reconnect(|h| h.server_closed_code(true, 1001, "Server Shutdown"));
+    assert_eq!(code, "", "nats-server's shutdown close (1001) is clean");
+    let (_, code, _) = closed_without_reconnect(|h| h.server_closed_code(true, 1006, ""));
+    assert_eq!(code, "", "an end of stream without any error text is clean");
+}
+
+#[test]
+fn reconnect_off_closes_with_the_error_that_ended_the_connection() {
+    let (_, code, _) = closed_without_reconnect(|h| h.server_closed_code(true, 1006, "Unexpected EOF"));
+    assert_eq!(code, "DISCONNECT", "an abnormal close with an error text");
+    let (_, code, _) = closed_without_reconnect(|h| {
+        h.feed("-ERR 'Maximum Connections Exceeded'\r\n");
+        h.server_closed(true, "bye");
+    });
+    assert_eq!(code, "DISCONNECT", "a close frame after an -ERR");
+    let (_, code, _) = closed_without_reconnect(|h| h.feed("BOGUS\r\n"));
+    assert_eq!(code, "NATS_PROTOCOL_ERR");
+    let (_, code, _) = closed_without_reconnect(|h| h.advance(1000));
+    assert_eq!(code, "DISCONNECT", "stale");
+    let (_, code, _) = closed_without_reconnect(|h| h.feed("-ERR 'Authorization Violation'\r\n"));
+    assert_eq!(code, "AUTHORIZATION_VIOLATION");
 }
 
 #[test]
@@ -183,7 +217,7 @@ fn ping_timer_counts_outstanding_and_stale_reconnects() {
     let s = h.statuses();
     let timers: Vec<&str> = s.iter().filter(|s| s.0 == "pingTimer").map(|s| s.1.as_str()).collect();
     assert_eq!(timers, vec!["1", "2", "1", "2", "3"]);
-    // nats.deno's staleConnection carries "" (api-contract §1.7); the engine once sent host:port.
+    // staleConnection data is "" as in nats.deno (docs/contract.md "Public surface"); it was host:port.
     assert!(s.contains(&("staleConnection".into(), "".into())));
     assert!(s.contains(&("disconnect".into(), "a:1".into())));
     assert_eq!(h.take_cmds(), vec![close(1000, "stale connection"), dial("ws://a:1/")]);

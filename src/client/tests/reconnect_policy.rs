@@ -1,4 +1,4 @@
-//! The reconnect loop across several servers (api-contract §2 "Connect, servers, reconnect"):
+//! The reconnect loop across several servers (docs/contract.md "Connect, servers, reconnect"):
 //! which server is dialled when, the per-server delay, jitter bounds over many attempts, attempt
 //! counting and pruning per server, unlimited attempts, dial timeouts as failures,
 //! waitOnFirstConnect followed by normal counting, and close() stopping the loop.

@@ -2,6 +2,7 @@
 //! strategy.
 
 use super::harness::*;
+use crate::client::ReplyTo;
 use crate::client::RequestManyStrategy;
 use crate::client::batch::kind;
 use crate::error::ErrorCode;
@@ -18,9 +19,9 @@ fn inbox(n: u64) -> String {
 #[test]
 fn request_subscribes_the_mux_once_and_routes_the_reply() {
     let mut h = H::connected(opts(&[]));
-    let t1 = h.cmd(|c, now| c.request("svc", None, b"q", 1000, now)).unwrap();
+    let t1 = h.cmd(|c, now| c.request("svc", None, b"q", 1000, ReplyTo::Mux, now)).unwrap();
     assert_eq!(h.sent(), format!("SUB _INBOX.{}.* 1\r\nPUB svc {} 1\r\nq\r\n", nuid(1), inbox(2)));
-    let t2 = h.cmd(|c, now| c.request("svc", None, b"", 1000, now)).unwrap();
+    let t2 = h.cmd(|c, now| c.request("svc", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     assert_eq!(h.sent(), format!("PUB svc {} 0\r\n\r\n", inbox(3)), "no second SUB");
     assert_ne!(t1, t2);
     let sid = h.cmd(|c, now| c.subscribe("user", None, None, None, now)).unwrap();
@@ -40,11 +41,11 @@ fn request_subscribes_the_mux_once_and_routes_the_reply() {
 #[test]
 fn no_responders_status_ends_with_503_but_other_status_replies_are_delivered() {
     let mut h = H::connected(opts(&[]));
-    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     h.feed(format!("HMSG {} 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n", inbox(2)));
     let end = only(&h.take_recs(), kind::REQ_END);
     assert_eq!((end.id, end.f[0].as_str()), (t, "503"));
-    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     h.feed(format!("HMSG {} 1 16 17\r\nNATS/1.0 503\r\n\r\nx\r\n", inbox(3)));
     let r = only(&h.take_recs(), kind::REPLY);
     assert_eq!((r.id, r.extra), (t, 503));
@@ -53,19 +54,21 @@ fn no_responders_status_ends_with_503_but_other_status_replies_are_delivered() {
 #[test]
 fn cancel_and_invalid_timeout() {
     let mut h = H::connected(opts(&[]));
-    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, now)).unwrap();
+    let t = h.cmd(|c, now| c.request("svc", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     h.cmd(|c, _| c.cancel_request(t));
     let end = only(&h.take_recs(), kind::REQ_END);
     assert_eq!((end.id, end.f[0].as_str()), (t, "CANCELLED"));
     h.cmd(|c, _| c.cancel_request(t));
     assert!(h.take_recs().is_empty(), "ends once");
-    let e = h.cmd(|c, now| c.request("svc", None, b"", 0, now)).unwrap_err();
+    let e = h.cmd(|c, now| c.request("svc", None, b"", 0, ReplyTo::Mux, now)).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidOption);
-    let e = h.cmd(|c, now| c.request_many("svc", None, b"", 0, RequestManyStrategy::Timer, now)).unwrap_err();
+    let e = h
+        .cmd(|c, now| c.request_many("svc", None, b"", 0, RequestManyStrategy::Timer, ReplyTo::Mux, now))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidOption);
-    let e = h.cmd(|c, now| c.request("", None, b"", 10, now)).unwrap_err();
+    let e = h.cmd(|c, now| c.request("", None, b"", 10, ReplyTo::Mux, now)).unwrap_err();
     assert_eq!(e.code, ErrorCode::BadSubject);
-    let e = h.cmd(|c, now| c.request("a", None, &vec![0; 2 << 20], 10, now)).unwrap_err();
+    let e = h.cmd(|c, now| c.request("a", None, &vec![0; 2 << 20], 10, ReplyTo::Mux, now)).unwrap_err();
     assert_eq!(e.code, ErrorCode::MaxPayloadExceeded);
 }
 
@@ -80,7 +83,9 @@ fn ends(h: &mut H) -> Vec<(u32, String)> {
 #[test]
 fn request_many_timer_gathers_until_max_wait() {
     let mut h = H::connected(opts(&[]));
-    let t = h.cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Timer, now)).unwrap();
+    let t = h
+        .cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Timer, ReplyTo::Mux, now))
+        .unwrap();
     for _ in 0..3 {
         reply(&mut h, 2, "r");
     }
@@ -95,13 +100,15 @@ fn request_many_timer_gathers_until_max_wait() {
 #[test]
 fn request_many_count_ends_after_n_or_at_max_wait() {
     let mut h = H::connected(opts(&[]));
-    h.cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Count(2), now)).unwrap();
+    h.cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Count(2), ReplyTo::Mux, now))
+        .unwrap();
     reply(&mut h, 2, "a");
     reply(&mut h, 2, "b");
     reply(&mut h, 2, "c");
     let expected = vec![(kind::REPLY, inbox(2)), (kind::REPLY, inbox(2)), (kind::REQ_END, String::new())];
     assert_eq!(ends(&mut h), expected, "the third reply comes after the end and is dropped");
-    h.cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Count(5), now)).unwrap();
+    h.cmd(|c, now| c.request_many("svc", None, b"", 500, RequestManyStrategy::Count(5), ReplyTo::Mux, now))
+        .unwrap();
     reply(&mut h, 3, "a");
     h.advance(500);
     assert_eq!(h.kinds(), vec![kind::REPLY, kind::REQ_END]);
@@ -111,8 +118,10 @@ fn request_many_count_ends_after_n_or_at_max_wait() {
 #[test]
 fn request_many_jitter_rearms_after_each_reply() {
     let mut h = H::connected(opts(&[]));
-    h.cmd(|c, now| c.request_many("svc", None, b"", 1000, RequestManyStrategy::JitterTimer(100), now))
-        .unwrap();
+    h.cmd(|c, now| {
+        c.request_many("svc", None, b"", 1000, RequestManyStrategy::JitterTimer(100), ReplyTo::Mux, now)
+    })
+    .unwrap();
     h.advance(900);
     reply(&mut h, 2, "a");
     h.advance(99);
@@ -127,7 +136,10 @@ fn request_many_jitter_rearms_after_each_reply() {
 #[test]
 fn request_many_sentinel_delivers_the_empty_reply_then_ends() {
     let mut h = H::connected(opts(&[]));
-    h.cmd(|c, now| c.request_many("svc", None, b"", 1000, RequestManyStrategy::SentinelMsg, now)).unwrap();
+    h.cmd(|c, now| {
+        c.request_many("svc", None, b"", 1000, RequestManyStrategy::SentinelMsg, ReplyTo::Mux, now)
+    })
+    .unwrap();
     reply(&mut h, 2, "a");
     reply(&mut h, 2, "");
     reply(&mut h, 2, "late");
@@ -138,7 +150,8 @@ fn request_many_sentinel_delivers_the_empty_reply_then_ends() {
 #[test]
 fn request_many_ends_with_503_on_no_responders() {
     let mut h = H::connected(opts(&[]));
-    h.cmd(|c, now| c.request_many("svc", None, b"", 1000, RequestManyStrategy::Timer, now)).unwrap();
+    h.cmd(|c, now| c.request_many("svc", None, b"", 1000, RequestManyStrategy::Timer, ReplyTo::Mux, now))
+        .unwrap();
     h.feed(format!("HMSG {} 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n", inbox(2)));
     let end = only(&h.take_recs(), kind::REQ_END);
     assert_eq!(end.f[0], "503");

@@ -2,6 +2,7 @@
 //! auth-error abort rule, stale -ERR, protocol errors.
 
 use super::harness::*;
+use crate::client::ReplyTo;
 use crate::client::batch::kind;
 
 const A: &str = "ws://a:1";
@@ -53,23 +54,23 @@ fn subscription_permission_violation_ends_the_matching_subscription_only() {
 #[test]
 fn mux_inbox_violation_fails_every_request_and_resets_the_mux() {
     let mut h = H::connected(opts(&[A]));
-    let t1 = h.cmd(|c, now| c.request("a", None, b"", 1000, now)).unwrap();
-    let t2 = h.cmd(|c, now| c.request("b", None, b"", 1000, now)).unwrap();
+    let t1 = h.cmd(|c, now| c.request("a", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
+    let t2 = h.cmd(|c, now| c.request("b", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     let mux = format!("_INBOX.N{:021}.*", 1);
     h.sent();
     h.feed(format!("-ERR 'Permissions Violation for Subscription to \"{mux}\"'\r\n"));
     let ends: Vec<(u32, String)> =
         h.recs.iter().filter(|r| r.is(kind::REQ_END)).map(|r| (r.id, r.f[0].clone())).collect();
     assert_eq!(ends, vec![(t1, "PERMISSIONS_VIOLATION".into()), (t2, "PERMISSIONS_VIOLATION".into())]);
-    h.cmd(|c, now| c.request("a", None, b"", 1000, now)).unwrap();
+    h.cmd(|c, now| c.request("a", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     assert!(h.sent().starts_with(&format!("SUB _INBOX.N{:021}.* 2\r\n", 4)), "a new mux inbox");
 }
 
 #[test]
 fn publish_violation_fails_requests_to_that_subject() {
     let mut h = H::connected(opts(&[A]));
-    let t1 = h.cmd(|c, now| c.request("secret", None, b"", 1000, now)).unwrap();
-    let _t2 = h.cmd(|c, now| c.request("open", None, b"", 1000, now)).unwrap();
+    let t1 = h.cmd(|c, now| c.request("secret", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
+    let _t2 = h.cmd(|c, now| c.request("open", None, b"", 1000, ReplyTo::Mux, now)).unwrap();
     h.feed("-ERR 'Permissions Violation for Publish to \"secret\"'\r\n");
     let end = only(&h.recs, kind::REQ_END);
     assert_eq!((end.id, end.f[0].as_str()), (t1, "PERMISSIONS_VIOLATION"));
@@ -181,4 +182,13 @@ fn an_info_max_payload_above_64_mib_does_not_lift_the_inbound_cap() {
     h.feed(format!("MSG a {sid} 3000000000\r\nxxxx"));
     assert_eq!(err_status(&h), vec![("error".into(), "NATS_PROTOCOL_ERR".into(), "".into())]);
     assert_eq!(h.take_cmds(), vec![close(1002, "message size exceeds the limit")]);
+}
+
+#[test]
+fn the_engine_closes_with_the_full_reason_and_leaves_the_cut_to_the_driver() {
+    let mut h = H::connected(opts(&[A]));
+    let text = format!("Authorization Violation: {}", "é".repeat(100));
+    h.feed(format!("-ERR '{text}'\r\n"));
+    let cmds = h.take_cmds();
+    assert_eq!(cmds[0], close(1000, &text), "over 123 bytes, not cut: the WebSocket limit is the driver's");
 }
