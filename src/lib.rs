@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod jetstream;
 pub mod proto;
 
 #[cfg(target_arch = "wasm32")]

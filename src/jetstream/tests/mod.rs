@@ -1,0 +1,53 @@
+//! Scenario tests for the JetStream machines, on a virtual clock: each drives a machine through a
+//! story (a consume refilling, a fetch ending, heartbeats missed across a reconnect, an ordered
+//! consumer's chain) and asserts the exact actions, plus hostile input that must give error
+//! values, never a panic.
+
+mod hostile;
+mod ordered_chain;
+mod pull_consume;
+mod pull_fetch;
+mod recovery;
+
+use super::pull::{Action, Mode, PullConsumer, PullOptions, Settings};
+use crate::proto::Headers;
+
+/// Starts a run at `now` and returns it with its first actions.
+fn start(opts: PullOptions, mode: Mode, now: u64) -> (PullConsumer, Vec<Action>) {
+    let settings = Settings::new(&opts, mode).expect("valid options");
+    let mut pull = PullConsumer::new(settings, mode, now);
+    let actions = drain(&mut pull);
+    (pull, actions)
+}
+
+fn drain(pull: &mut PullConsumer) -> Vec<Action> {
+    std::iter::from_fn(|| pull.poll_action()).collect()
+}
+
+/// Feeds a raw status header block through the one header decoder, as the driver will.
+fn status(pull: &mut PullConsumer, block: &str, now: u64) -> Vec<Action> {
+    let h = Headers::decode(block.as_bytes()).expect("valid block");
+    pull.on_status(h.code, &h.description, "", |k| h.get(k), now);
+    drain(pull)
+}
+
+fn message(pull: &mut PullConsumer, size: u64, now: u64) -> Vec<Action> {
+    pull.on_message(size, now);
+    drain(pull)
+}
+
+/// The pull action with the body nats.deno would send for these numbers.
+fn pull_action(batch: u64, max_bytes: u64, idle_heartbeat_ns: u64, expires_ns: u64) -> Action {
+    Action::Pull {
+        body: format!(
+            r#"{{"batch":{batch},"max_bytes":{max_bytes},"idle_heartbeat":{idle_heartbeat_ns},"expires":{expires_ns}}}"#
+        ),
+        batch,
+        max_bytes,
+    }
+}
+
+/// The pull of the default options (30 s expires, 15 s heartbeat).
+fn default_pull(batch: u64) -> Action {
+    pull_action(batch, 0, 15_000_000_000, 30_000_000_000)
+}
