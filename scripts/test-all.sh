@@ -22,7 +22,7 @@ summary=()
 # tests against servers plus the 2 of the loss rules (tests/cluster/ledger_test.ts).
 declare -A MIN_PASSED=(
   [lint]=7
-  [engine]=211
+  [engine]=274
   [deno-unit]=91
   [deno]=201
   [rust-api]=5
