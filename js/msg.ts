@@ -1,9 +1,9 @@
 /**
  * `MsgImpl`: a received message as a lazy view over the copy of one batch arena, built from its
  * MSG or REPLY record (layout in records.ts). It keeps the arena and the offsets of its subject,
- * reply, header block and payload; `subject`/`reply` are
- * decoded on first access (ASCII fast path), `data` is a subarray of the copy, `headers` are
- * decoded by the wasm engine on first access. `respond()`, `json()`, `string()`, `size()`.
+ * reply, header block and payload; `subject`/`reply` are decoded on first access (ASCII fast
+ * path), `data` is a subarray of the copy, `headers` are decoded by the wasm engine on first
+ * access. `respond()`, `json()`, `string()`, `size()`.
  *
  * Must not: copy bytes (the arena was copied once per batch), decode anything eagerly, or hold a
  * reference into wasm memory.
