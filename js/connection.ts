@@ -17,6 +17,14 @@ import { encodeHeaderBlock } from "./headers.ts";
 import { type Parsed, type ParsedOptions, parseOptions } from "./options.ts";
 import { FastPublisher } from "./publish_fast.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
+import { JetStreamClientImpl } from "./jetstream/client.ts";
+import { JetStreamManagerImpl } from "./jetstream/manager.ts";
+import type {
+  JetStreamClient,
+  JetStreamManager,
+  JetStreamManagerOptions,
+  JetStreamOptions,
+} from "./jetstream/types.ts";
 import { PendingRequest } from "./requests.ts";
 import { BatchRouter, type RouterHost } from "./router.ts";
 import { StatusFanout } from "./status.ts";
@@ -494,6 +502,17 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost {
       if (key === "time") return new Date(Date.parse(value));
       return value;
     });
+  }
+
+  jetstream(opts: JetStreamOptions = {}): JetStreamClient {
+    return new JetStreamClientImpl(this, opts);
+  }
+
+  /** With `checkAPI` (default true), an account info request first: its error is the answer. */
+  async jetstreamManager(opts: JetStreamManagerOptions = {}): Promise<JetStreamManager> {
+    const jsm = new JetStreamManagerImpl(this, opts);
+    if (opts.checkAPI !== false) await jsm.getAccountInfo();
+    return jsm;
   }
 
   /** The connected server's version, parsed, or undefined. */

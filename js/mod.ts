@@ -4,7 +4,7 @@
  *
  * Importing this module loads the wasm engine (top-level await).
  *
- * Not exported yet: JetStream, services, `Bench`, `ServiceError`.
+ * Not exported yet: JetStream consumers and views, services, `Bench`, `ServiceError`.
  *
  * Must not: contain logic.
  */
@@ -25,6 +25,10 @@ export {
 } from "./authenticator.ts";
 export { backoff, deadline, deferred, delay, millis, nanos } from "./util.ts";
 
+export { checkJsError, isFlowControlMsg, isHeartbeatMsg } from "./jetstream/api.ts";
+export { toJsMsg } from "./jetstream/jsmsg.ts";
+export type { DeliveryInfo, JsMsg } from "./jetstream/jsmsg.ts";
+
 // namespaces
 export * as nkeys from "./nkeys.ts";
 
@@ -37,7 +41,79 @@ export { ServiceErrorCodeHeader, ServiceErrorHeader } from "./constants.ts";
 // enums
 export { DebugEvents, Events, Match, RequestStrategy } from "./enums.ts";
 
+// JetStream enums
+export {
+  AckPolicy,
+  AdvisoryKind,
+  ConsumerDebugEvents,
+  ConsumerEvents,
+  DeliverPolicy,
+  DirectMsgHeaders,
+  DiscardPolicy,
+  JsHeaders,
+  ReplayPolicy,
+  RepublishHeaders,
+  RetentionPolicy,
+  StorageType,
+  StoreCompression,
+} from "./jetstream/types.ts";
+
 // types
+export type {
+  AccountLimits,
+  Advisory,
+  ApiPaged,
+  ApiPagedRequest,
+  ApiResponse,
+  ClusterInfo,
+  ConsumerAPI,
+  ConsumerConfig,
+  ConsumerInfo,
+  ConsumerUpdateConfig,
+  DirectBatchOptions,
+  DirectMsg,
+  DirectMsgRequest,
+  DirectStreamAPI,
+  ExternalStream,
+  JetStreamAccountStats,
+  JetStreamApiStats,
+  JetStreamClient,
+  JetStreamManager,
+  JetStreamManagerOptions,
+  JetStreamOptions,
+  JetStreamPublishOptions,
+  JetStreamUsageAccountLimits,
+  LastForMsgRequest,
+  Lister,
+  LostStreamData,
+  MsgDeleteRequest,
+  MsgRequest,
+  PeerInfo,
+  Placement,
+  PubAck,
+  PurgeBySeq,
+  PurgeBySubject,
+  PurgeOpts,
+  PurgeResponse,
+  PurgeTrimOpts,
+  Republish,
+  SeqMsgRequest,
+  SequenceInfo,
+  StoredMsg,
+  Stream,
+  StreamAlternate,
+  StreamAPI,
+  StreamConfig,
+  StreamConsumerLimits,
+  StreamInfo,
+  StreamInfoRequestOptions,
+  StreamNames,
+  StreamSource,
+  StreamSourceInfo,
+  StreamState,
+  StreamUpdateConfig,
+  SubjectTransformConfig,
+} from "./jetstream/types.ts";
 export type { ApiError } from "./errors.ts";
 export type {
   Auth,

@@ -64,6 +64,12 @@ export class MsgImpl implements Msg {
   private _dl: number;
   private _pub: Publisher;
   private _subject: string | undefined;
+
+  /** The connection this message came through (JetStream's `ackAck` sends its request there). */
+  get publisher(): Publisher {
+    return this._pub;
+  }
+
   private _reply: string | undefined;
   private _data: Uint8Array | undefined;
   private _headers: MsgHdrs | undefined;

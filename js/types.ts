@@ -2,9 +2,15 @@
  * The nats.deno v1 core API's public interfaces and type aliases (docs/contract.md "Public surface"),
  * with nats.deno's names and shapes, so user code typed against nats.deno/nats.ws keeps compiling.
  *
- * Must not: contain implementations (the `*Impl` classes live in their own files) or JetStream /
- * services types (not in scope yet).
+ * Must not: contain implementations (the `*Impl` classes live in their own files), JetStream
+ * types (jetstream/types.ts has them) or services types (not in scope yet).
  */
+import type {
+  JetStreamClient,
+  JetStreamManager,
+  JetStreamManagerOptions,
+  JetStreamOptions,
+} from "./jetstream/types.ts";
 import type { DebugEvents, Events, Match, RequestStrategy } from "./enums.ts";
 import type { NatsError } from "./errors.ts";
 
@@ -411,4 +417,8 @@ export interface NatsConnection {
   rtt(): Promise<number>;
   /** Drops the current transport and reconnects (experimental). */
   reconnect(): Promise<void>;
+  /** The JetStream publishing client (no request is made). */
+  jetstream(opts?: JetStreamOptions): JetStreamClient;
+  /** The JetStream manager; with `checkAPI` (default) it first checks that JetStream answers. */
+  jetstreamManager(opts?: JetStreamManagerOptions): Promise<JetStreamManager>;
 }

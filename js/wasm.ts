@@ -40,5 +40,6 @@ export {
   nkeySignNonce,
   nkeyVerify,
   normalizeServerUrl,
+  parseAckSubject,
   WasmConnection,
 } from "./wasm/nats_wasm.js";

@@ -25,7 +25,7 @@ tsc -p pkg-template/tsconfig.types.json
 mkdir -p dist/types/wasm
 cp js/wasm/nats_wasm.d.ts dist/types/wasm/nats_wasm.d.ts
 find dist/types -name '*.d.ts' | while read -r d; do
-  sed -i -E 's#((from|import) *\(? *"\./[^"]+)\.ts"#\1.js"#g' "$d"
+  sed -i -E 's#((from|import) *\(? *"\.\.?/[^"]+)\.ts"#\1.js"#g' "$d"
   base=$(basename "$d" .d.ts)
   printf '/* @ts-self-types="./%s.d.ts" */\nexport {};\n' "$base" >"${d%.d.ts}.js"
 done

@@ -73,6 +73,12 @@ start() {
     if port_open "$ws_port"; then die "port $ws_port is already taken by another process"; fi
     rm -f "$TMP/nats-$name.pid"
     : >"$TMP/nats-$name.log"
+    # a JetStream config stores into a fresh folder outside the repo, removed again by `stop`
+    if grep -q 'NATS_JS_STORE_DIR' "$conf"; then
+      NATS_JS_STORE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/nats-wasm-js.XXXXXX")"
+      export NATS_JS_STORE_DIR
+      printf '%s\n' "$NATS_JS_STORE_DIR" >"$TMP/nats-$name.jsdir"
+    fi
     nohup nats-server -c "$conf" -P "$TMP/nats-$name.pid" -l "$TMP/nats-$name.log" \
       </dev/null >>"$TMP/nats-$name.log" 2>&1 &
     pid=$!
@@ -101,6 +107,9 @@ stop() {
     printf 'nats-server %s stopped\n' "$name"
   fi
   rm -f "$TMP/nats-$name.pid"
+  if [ -f "$TMP/nats-$name.jsdir" ]; then
+    rm -rf "$(cat "$TMP/nats-$name.jsdir")" "$TMP/nats-$name.jsdir"
+  fi
 }
 
 cmd="${1:-}"

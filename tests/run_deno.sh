@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Deno integration tests (tests/integration/*_test.ts) against real nats-servers and prints
+# Runs the Deno integration tests (tests/integration/*_test.ts and
+# tests/integration/*/*_test.ts) against real nats-servers and prints
 # a plain `deno: N passed, N failed` line at the end; exits non-zero on any failure.
 #
 #   tests/run_deno.sh                      against our client, ../dist/mod.js (run `make build` first)
@@ -46,7 +47,7 @@ else
   [ "${DENO_CHECK:-0}" = 1 ] || args+=(--no-check)
   echo "client under test: dist/mod.js"
 fi
-if [ $# -gt 0 ]; then files=("$@"); else files=(tests/integration/*_test.ts); fi
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/integration/*_test.ts tests/integration/*/*_test.ts); fi
 
 # ends with `deno: N passed, N failed` (`, N skipped` when any test was ignored)
 tests/tally.sh deno deno "${args[@]}" "${files[@]}"

@@ -16,6 +16,8 @@ export const SMALL_MAX_PAYLOAD = 1024;
 export const USERPASS_URL = "ws://127.0.0.1:14282";
 /** tests/nats/token.conf: token t0pS3cret! */
 export const TOKEN_URL = "ws://127.0.0.1:14283";
+/** tests/nats/jetstream.conf: JetStream enabled (a fresh store each run). */
+export const JETSTREAM_URL = "ws://127.0.0.1:14285";
 // Servers with generated credentials (nkeys, JWTs, creds, TLS): tests/helpers/auth_fixtures.ts.
 
 /** host:port of a ws:// URL, as getServer() and status data report it. */

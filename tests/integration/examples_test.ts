@@ -2,7 +2,7 @@
 // process against the test servers, must exit 0 by itself within a time bound, and must print the
 // lines that show its README behaviour.
 import { assert, assertEquals } from "../helpers/assert.ts";
-import { IS_NATS_WS, NATS_URL } from "../helpers/helpers.ts";
+import { IS_NATS_WS, JETSTREAM_URL, NATS_URL } from "../helpers/helpers.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -193,5 +193,16 @@ Deno.test("examples: 18_async_vs_callbacks", async () => {
   assertEquals(await runExample("18_async_vs_callbacks.ts"), [
     "after flush: callback saw 1000, the iterator has 1000 waiting",
     "the iterator processed 1000",
+  ]);
+});
+
+Deno.test("examples: 19_jetstream_manager", async () => {
+  assertEquals(await runExample("19_jetstream_manager.ts", [], { NATS_URL: JETSTREAM_URL }), [
+    "published to ORDERS, seq 1",
+    "same msgID again: duplicate=true, seq 1",
+    "ORDERS holds 2 messages",
+    "last on orders.new: order 1 (seq 1)",
+    "consumer shipper: 2 pending",
+    "API error 10059: stream not found",
   ]);
 });

@@ -1,0 +1,53 @@
+/**
+ * `JetStreamClientImpl` (`nc.jetstream()`): acknowledged publish. The options become headers
+ * (the PubHeaders table), the message goes out as a request, the reply is the `PubAck`; when
+ * nothing answers (503) it tries again `retries` times, `retry_delay` ms apart.
+ *
+ * Must not: hold consumers or views (not bound yet), or retry on anything but no responders.
+ */
+import { ErrorCode, NatsError } from "../errors.ts";
+import { headers } from "../headers.ts";
+import type { Msg, Payload } from "../types.ts";
+import { delay } from "../util.ts";
+import { BaseApiClient, parseJsResponse } from "./api.ts";
+import { PubHeaders } from "./types.ts";
+import type { JetStreamClient, JetStreamPublishOptions, PubAck } from "./types.ts";
+
+/** Milliseconds between publish attempts on 503 (nats.deno's default). */
+const RETRY_DELAY = 250;
+
+export class JetStreamClientImpl extends BaseApiClient implements JetStreamClient {
+  async publish(
+    subj: string,
+    data?: Payload,
+    opts: Partial<JetStreamPublishOptions> = {},
+  ): Promise<PubAck> {
+    const h = opts.headers ?? headers();
+    const e = opts.expect ?? {};
+    if (opts.msgID) h.set(PubHeaders.MsgIdHdr, opts.msgID);
+    if (e.lastMsgID) h.set(PubHeaders.ExpectedLastMsgIdHdr, e.lastMsgID);
+    if (e.streamName) h.set(PubHeaders.ExpectedStreamHdr, e.streamName);
+    if (typeof e.lastSequence === "number") {
+      h.set(PubHeaders.ExpectedLastSeqHdr, `${e.lastSequence}`);
+    }
+    if (typeof e.lastSubjectSequence === "number") {
+      h.set(PubHeaders.ExpectedLastSubjectSequenceHdr, `${e.lastSubjectSequence}`);
+    }
+    const ro = { timeout: opts.timeout || this.timeout, headers: h };
+    const retries = opts.retries || 1;
+    let r: Msg;
+    for (let i = 1;; i++) {
+      try {
+        r = await this.nc.request(subj, data, ro);
+        break;
+      } catch (err) {
+        if ((err as NatsError).code !== ErrorCode.NoResponders || i >= retries) throw err;
+        await delay(opts.retry_delay || RETRY_DELAY);
+      }
+    }
+    const pa = parseJsResponse(r) as PubAck;
+    if (!pa.stream) throw NatsError.errorForCode(ErrorCode.JetStreamInvalidAck);
+    pa.duplicate = pa.duplicate === true;
+    return pa;
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * `JsMsg`: a message a JetStream consumer delivered, with nats.deno v1's acknowledgement methods
+ * (`ack`, `nak`, `working`, `term`, `ackAck`, `next`) and its `DeliveryInfo`, read lazily from the
+ * `$JS.ACK` reply subject by the wasm parser (docs/jetstream.md "Ack subjects", "Ack bodies").
+ * `toJsMsg(m, ackTimeout)` wraps any received `Msg`.
+ *
+ * Only the first terminal ack (`ack`, `nak`, `term`, `ackAck`) is sent; `working` may repeat and
+ * `next` is always sent (nats.deno's `didAck` rule).
+ *
+ * Must not: parse the reply subject before `info`/`seq`/`redelivered` is read, parse it in
+ * TypeScript (the one parser is `src/jetstream/ack.rs`), or copy the message's bytes.
+ */
+import { TE } from "../encoders.ts";
+import { ErrorCode, NatsError, toNatsError } from "../errors.ts";
+import { nanos } from "../util.ts";
+import type { MsgImpl } from "../msg.ts";
+import { parseAckSubject } from "../wasm.ts";
+import type { Msg, MsgHdrs, Payload, RequestOptions } from "../types.ts";
+
+/** What a JetStream message's reply subject says about it (nats.deno `DeliveryInfo`). */
+export interface DeliveryInfo {
+  /** The JetStream domain; "" when none. */
+  domain: string;
+  /** The account hash of the v2 subject form; "" in the v1 form. */
+  "account_hash"?: string;
+  stream: string;
+  consumer: string;
+  /** The same value as `deliveryCount` (nats.deno keeps both names). */
+  redeliveryCount: number;
+  /** How many times the message was delivered (1 the first time). */
+  deliveryCount: number;
+  streamSequence: number;
+  /** The consumer's sequence for this delivery. */
+  deliverySequence: number;
+  /**
+   * When the message was stored, in nanoseconds since the epoch, rounded to the nearest double
+   * (about 256 ns apart today), as nats.deno's `parseInt` rounds it.
+   */
+  timestampNanos: number;
+  /** Messages left for the consumer after this one. */
+  pending: number;
+  /** `deliveryCount > 1`. */
+  redelivered: boolean;
+}
+
+/** The `next()` options (the `batch`, `no_wait` and `expires` (ms) of nats.deno `PullOptions`). */
+export interface JsMsgNextOptions {
+  batch: number;
+  "no_wait": boolean;
+  /** Milliseconds the server keeps the pull open. */
+  expires: number;
+}
+
+/** A message stored in JetStream (nats.deno `JsMsg`). */
+export interface JsMsg {
+  /** True if the message was delivered before. */
+  redelivered: boolean;
+  /** The delivery info, parsed from the reply subject on first access. */
+  info: DeliveryInfo;
+  /** The stream sequence of the message. */
+  seq: number;
+  headers: MsgHdrs | undefined;
+  data: Uint8Array;
+  /** The subject the message was published to. */
+  subject: string;
+  /** @ignore */
+  sid: number;
+  /** Tells the server the message was processed (`+ACK`). */
+  ack(): void;
+  /** Asks for a redelivery, after `millis` when given (`-NAK`). */
+  nak(millis?: number): void;
+  /** Restarts the server's ack timer for this message (`+WPI`); may be repeated. */
+  working(): void;
+  /** Acks and asks for the next messages, delivered to `subj` (`+NXT`). Experimental in nats.deno. */
+  next(subj?: string, opts?: Partial<JsMsgNextOptions>): void;
+  /** Tells the server never to redeliver the message (`+TERM`); `reason` needs server 2.11+. */
+  term(reason?: string): void;
+  /**
+   * Acks as a request: resolves true when the server confirms, false when the message was already
+   * acked or has no reply subject; rejects with the request's error (TIMEOUT).
+   */
+  ackAck(opts?: Partial<{ timeout: number }>): Promise<boolean>;
+  /** The payload parsed as JSON (throws BAD_JSON). */
+  json<T>(): T;
+  /** The payload decoded as UTF-8. */
+  string(): string;
+}
+
+/** Wraps `m`; `ackTimeout` (ms) is `ackAck`'s default timeout. */
+export function toJsMsg(m: Msg, ackTimeout = 5000): JsMsg {
+  return new JsMsgImpl(m, ackTimeout);
+}
+
+// The constant bodies (docs/jetstream.md "Ack bodies"). The delay and next bodies are a few
+// characters of JSON: TypeScript writes them with no crossing into wasm.
+const ACK = TE.encode("+ACK");
+const NAK = TE.encode("-NAK");
+const WPI = TE.encode("+WPI");
+const TERM = TE.encode("+TERM");
+
+/** The body of `nak(millis)`: a delay of 0 or none is the bare `-NAK`, as in nats.deno. */
+export function nakBody(millis?: number): Uint8Array {
+  return millis ? TE.encode(`-NAK ${JSON.stringify({ delay: nanos(millis) })}`) : NAK;
+}
+
+/** The body of `term(reason)`: "" or none is the bare `+TERM`. */
+export function termBody(reason = ""): Uint8Array {
+  return reason?.length > 0 ? TE.encode(`+TERM ${reason}`) : TERM;
+}
+
+/** The body of `next(subj, opts)`: batch 0 or none is 1, `expires` (ms) only when positive. */
+export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8Array {
+  const args: { batch: number; "no_wait": boolean; expires?: number } = {
+    batch: opts.batch || 1,
+    no_wait: opts.no_wait || false,
+  };
+  if (opts.expires && opts.expires > 0) args.expires = nanos(opts.expires);
+  return TE.encode(`+NXT ${JSON.stringify(args)}`);
+}
+
+// Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`).
+const DELIVERED = 0, STREAM_SEQ = 1, DELIVERY_SEQ = 2, TS_MS = 3, TS_NS = 4, PENDING = 5;
+const DOMAIN = 6, ACCOUNT = 8, STREAM = 10, CONSUMER = 12;
+
+/**
+ * The `DeliveryInfo` of an ack reply subject, by the wasm parser. Throws a NatsError BAD_SUBJECT
+ * (`not js message: ...`) for any other subject.
+ */
+export function parseInfo(reply: string): DeliveryInfo {
+  let n: Float64Array;
+  try {
+    n = parseAckSubject(reply);
+  } catch (err) {
+    throw toNatsError(err);
+  }
+  const text = (at: number) => reply.slice(n[at], n[at + 1]);
+  const delivered = n[DELIVERED];
+  return {
+    domain: text(DOMAIN),
+    account_hash: text(ACCOUNT),
+    stream: text(STREAM),
+    consumer: text(CONSUMER),
+    redeliveryCount: delivered,
+    deliveryCount: delivered,
+    streamSequence: n[STREAM_SEQ],
+    deliverySequence: n[DELIVERY_SEQ],
+    // Exact in BigInt, then one rounding to a double (ms * 1e6 + ns in doubles rounds twice).
+    timestampNanos: Number(BigInt(n[TS_MS]) * 1_000_000n + BigInt(n[TS_NS])),
+    pending: n[PENDING],
+    redelivered: delivered > 1,
+  };
+}
+
+/** Something that can send a request: the connection a received `MsgImpl` publishes through. */
+type Requester = {
+  request(subject: string, payload?: Payload, opts?: Partial<RequestOptions>): Promise<Msg>;
+};
+
+/**
+ * The connection behind a message received by this client (`MsgImpl.publisher`), or undefined
+ * for any other `Msg` (e.g. one built by user code), which cannot `ackAck`.
+ */
+function requesterOf(m: Msg): Requester | undefined {
+  const pub = (m as Partial<Pick<MsgImpl, "publisher">>).publisher as
+    | Partial<Requester>
+    | undefined;
+  return typeof pub?.request === "function" ? pub as Requester : undefined;
+}
+
+/** `JsMsg` over a received message. */
+export class JsMsgImpl implements JsMsg {
+  msg: Msg;
+  di?: DeliveryInfo;
+  /** A terminal ack was sent (or ackAck started): nothing but `working`/`next` is sent after. */
+  didAck: boolean;
+  /** ackAck's default timeout in ms. */
+  timeout: number;
+
+  constructor(msg: Msg, timeout: number) {
+    this.msg = msg;
+    this.didAck = false;
+    this.timeout = timeout;
+  }
+
+  get subject(): string {
+    return this.msg.subject;
+  }
+
+  get sid(): number {
+    return this.msg.sid;
+  }
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.msg.headers;
+  }
+
+  get info(): DeliveryInfo {
+    let di = this.di;
+    if (di === undefined) di = this.di = parseInfo(this.reply);
+    return di;
+  }
+
+  get redelivered(): boolean {
+    return this.info.deliveryCount > 1;
+  }
+
+  get reply(): string {
+    return this.msg.reply || "";
+  }
+
+  get seq(): number {
+    return this.info.streamSequence;
+  }
+
+  /** Sends `body` unless a terminal ack went before; every body but `+WPI` is terminal. */
+  private doAck(body: Uint8Array, terminal: boolean): void {
+    if (!this.didAck) {
+      this.didAck = terminal;
+      this.msg.respond(body);
+    }
+  }
+
+  ack(): void {
+    this.doAck(ACK, true);
+  }
+
+  nak(millis?: number): void {
+    this.doAck(nakBody(millis), true);
+  }
+
+  working(): void {
+    this.doAck(WPI, false);
+  }
+
+  term(reason = ""): void {
+    this.doAck(termBody(reason), true);
+  }
+
+  next(subj?: string, opts: Partial<JsMsgNextOptions> = { batch: 1 }): void {
+    this.msg.respond(nextBody(opts), subj ? { reply: subj } : undefined);
+  }
+
+  async ackAck(opts?: Partial<{ timeout: number }>): Promise<boolean> {
+    const timeout = opts?.timeout || this.timeout;
+    if (this.didAck) return false;
+    const reply = this.msg.reply;
+    if (!reply) {
+      this.didAck = true;
+      return false;
+    }
+    const requester = requesterOf(this.msg);
+    if (requester === undefined) {
+      throw new NatsError(
+        "ackAck needs a message received by a nats-wasm connection",
+        ErrorCode.ApiError,
+      );
+    }
+    this.didAck = true;
+    // The server answers an ack that has a reply subject with an empty message.
+    await requester.request(reply, ACK, { timeout });
+    return true;
+  }
+
+  json<T = unknown>(): T {
+    return this.msg.json();
+  }
+
+  string(): string {
+    return this.msg.string();
+  }
+}
