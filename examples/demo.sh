@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A short tour of nats-wasm in Deno: starts the local test nats-server (scripts/nats-server.sh),
 # runs the publish/subscribe, request/reply (the time service in the background, requests from a
-# second process, then admin.stop) and queue-group examples, printing their output, and stops the
-# server on exit. Needs dist/ (make build); `make demo` does both.
+# second process, then admin.stop), queue-group and JetStream manager examples (the last one on a
+# second server with JetStream, tests/nats/jetstream.conf), printing their output, and stops the
+# servers on exit. Needs dist/ (make build); `make demo` does both.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,6 +18,7 @@ service_pid=""
 cleanup() {
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then kill "$service_pid" 2>/dev/null || true; fi
   scripts/nats-server.sh stop default >/dev/null || true
+  scripts/nats-server.sh stop jetstream >/dev/null || true
 }
 trap cleanup EXIT
 scripts/nats-server.sh start default
@@ -45,4 +47,7 @@ service_pid=""
 
 run examples/07_queue_groups.ts
 run examples/09_no_responders.ts
+
+scripts/nats-server.sh start jetstream
+NATS_URL=ws://127.0.0.1:14285 run examples/19_jetstream_manager.ts
 printf '\ndemo: done\n'
