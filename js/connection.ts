@@ -240,6 +240,32 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost {
     this.statuses.push(s);
   }
 
+  /**
+   * @internal Makes `sub` (a callback subscription on the run's inbox) a JetStream pull consumer
+   * run in the engine (docs/jetstream.md "Consumer runs"); its events reach `sub.onEvent`.
+   */
+  consumePull(
+    sub: SubscriptionImpl,
+    nextPrefix: string,
+    consumer: string,
+    fetch: boolean,
+    opts: Record<string, unknown>,
+    ordered?: Record<string, unknown>,
+  ): void {
+    const wc = this.wc;
+    if (wc === null) throw NatsError.errorForCode(ErrorCode.ConnectionClosed);
+    try {
+      wc.consumePull(sub.sid, nextPrefix, consumer, fetch, opts, ordered);
+    } catch (err) {
+      throw toNatsError(err);
+    }
+  }
+
+  /** @internal The answer to a consumer run's `check` or `create` event. */
+  hookInput(sub: SubscriptionImpl, code: number, data: string): void {
+    this.wc?.hookInput(sub.sid, code, data);
+  }
+
   /** @internal */
   drainSid(sub: SubscriptionImpl): void {
     const wc = this.wc;

@@ -38,6 +38,8 @@ export const K_CONNECTED = 8;
 export const K_CLOSED = 9;
 export const K_DRAINED = 10;
 export const K_SUBS_DRAINED = 11;
+/** An event of a subscription hook, in order with that subscription's MSGs (id = sid). */
+export const K_SUB_EVENT = 12;
 
 /** Fields of a MSG / REPLY record. */
 export const F_SUBJECT = 0;
@@ -53,6 +55,12 @@ export const F_PERMISSION = 2;
 export const F_STATUS_TYPE = 0;
 export const F_STATUS_DATA = 1;
 export const F_STATUS_DETAIL = 3;
+
+/** Fields of a SUB_EVENT record (what each kind puts there: docs/jetstream.md "Consumer runs"). */
+export const F_EVENT_KIND = 0;
+export const F_EVENT_NAME = 1;
+export const F_EVENT_DATA = 2;
+export const F_EVENT_BODY = 3;
 
 /** Length of field `n` of the record at word `i`. */
 export function fieldLen(records: Uint32Array, i: number, n: number): number {

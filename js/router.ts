@@ -1,6 +1,6 @@
 /**
  * The batch router: reads each batch of engine records (layout in records.ts) and hands every
- * record to its owner. MSG goes to the subscription by sid, REPLY / REQ_END to the pending
+ * record to its owner. MSG and SUB_EVENT go to the subscription by sid, REPLY / REQ_END to the pending
  * request by token, SUB_END ends a subscription, FLUSH_END settles a flush; STATUS, INFO,
  * CONNECTED, CLOSED and SUBS_DRAINED are connection-wide and go to the `RouterHost` (the
  * connection). It owns the id → owner tables the connection registers into.
@@ -33,6 +33,7 @@ import {
   K_REQ_END,
   K_STATUS,
   K_SUB_END,
+  K_SUB_EVENT,
   K_SUBS_DRAINED,
   STRIDE,
   W_ID,
@@ -109,6 +110,11 @@ export class BatchRouter {
           if (r === undefined) break;
           this.requests.delete(id);
           r.fail(endError(records, arena, i));
+          break;
+        }
+        case K_SUB_EVENT: {
+          const s = this.subs.get(id);
+          if (s !== undefined) s.deliverEvent(records, arena, i);
           break;
         }
         case K_SUB_END: {

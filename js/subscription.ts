@@ -24,7 +24,17 @@
 import { ErrorCode, NatsError } from "./errors.ts";
 import { MsgImpl } from "./msg.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
-import { msgBytes, STRIDE } from "./records.ts";
+import {
+  F_EVENT_BODY,
+  F_EVENT_DATA,
+  F_EVENT_KIND,
+  F_EVENT_NAME,
+  field,
+  fieldLen,
+  fieldStart,
+  msgBytes,
+  STRIDE,
+} from "./records.ts";
 import { deferred } from "./util.ts";
 import type { Deferred, Msg, Publisher, Subscription, SubscriptionOptions } from "./types.ts";
 
@@ -54,6 +64,12 @@ class Run {
     public msg: Msg | null,
   ) {}
 }
+
+/**
+ * Receives the events of the engine hook attached to a subscription (a JetStream consumer run),
+ * in order with its messages: kind, name, data, body (docs/jetstream.md "Consumer runs").
+ */
+export type SubEventHandler = (kind: string, name: string, data: string, body: Uint8Array) => void;
 
 /** What a subscription needs from its connection (which also publishes replies). */
 export interface SubscriptionHost extends Publisher {
@@ -102,6 +118,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   private slow = false;
   /** The connection has forgotten this subscription (or was told to). */
   private released = false;
+  /** @internal Events of the engine hook on this subscription (callback subscriptions only). */
+  onEvent?: SubEventHandler;
 
   constructor(host: SubscriptionHost, subject: string, opts: SubscriptionOptions = {}) {
     super();
@@ -163,6 +181,26 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     }
     this.queued++;
     this.pendingBytes += size;
+  }
+
+  /**
+   * Delivers the SUB_EVENT record at word `i` to `onEvent`. Only callback subscriptions carry
+   * hooks, so events and messages are both handled as they arrive, in order.
+   */
+  deliverEvent(records: Uint32Array, buf: Uint8Array, i: number): void {
+    const h = this.onEvent;
+    if (this.done || h === undefined) return;
+    const start = fieldStart(records, i, F_EVENT_BODY);
+    try {
+      h(
+        field(records, buf, i, F_EVENT_KIND),
+        field(records, buf, i, F_EVENT_NAME),
+        field(records, buf, i, F_EVENT_DATA),
+        buf.subarray(start, start + fieldLen(records, i, F_EVENT_BODY)),
+      );
+    } catch (err) {
+      reportUserError(err);
+    }
   }
 
   /**

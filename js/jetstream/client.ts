@@ -1,22 +1,30 @@
 /**
- * `JetStreamClientImpl` (`nc.jetstream()`): acknowledged publish. The options become headers
- * (the PubHeaders table), the message goes out as a request, the reply is the `PubAck`; when
- * nothing answers (503) it tries again `retries` times, `retry_delay` ms apart.
+ * `JetStreamClientImpl` (`nc.jetstream()`): acknowledged publish, and `consumers` (consumer.ts).
+ * The publish options become headers (the PubHeaders table), the message goes out as a request,
+ * the reply is the `PubAck`; when nothing answers (503) it tries again `retries` times,
+ * `retry_delay` ms apart.
  *
- * Must not: hold consumers or views (not bound yet), or retry on anything but no responders.
+ * Must not: retry a publish on anything but no responders.
  */
 import { ErrorCode, NatsError } from "../errors.ts";
 import { headers } from "../headers.ts";
 import type { Msg, Payload } from "../types.ts";
 import { delay } from "../util.ts";
 import { BaseApiClient, parseJsResponse } from "./api.ts";
+import { ConsumersImpl } from "./consumer.ts";
 import { PubHeaders } from "./types.ts";
-import type { JetStreamClient, JetStreamPublishOptions, PubAck } from "./types.ts";
+import type { Consumers, JetStreamClient, JetStreamPublishOptions, PubAck } from "./types.ts";
 
 /** Milliseconds between publish attempts on 503 (nats.deno's default). */
 const RETRY_DELAY = 250;
 
 export class JetStreamClientImpl extends BaseApiClient implements JetStreamClient {
+  private _consumers?: ConsumersImpl;
+
+  get consumers(): Consumers {
+    return this._consumers ??= new ConsumersImpl(this);
+  }
+
   async publish(
     subj: string,
     data?: Payload,

@@ -8,6 +8,7 @@
  */
 import type { ApiError } from "../errors.ts";
 import type { MsgHdrs, Nanos, QueuedIterator, ReviverFn } from "../types.ts";
+import type { JsMsg } from "./jsmsg.ts";
 
 export enum AckPolicy {
   None = "none",
@@ -563,4 +564,90 @@ export interface JetStreamClient {
     options?: Partial<JetStreamPublishOptions>,
   ): Promise<PubAck>;
   getOptions(): JetStreamOptions;
+  /** The consumers of the simplified API (`get` a named or an ordered consumer). */
+  consumers: Consumers;
+}
+
+// ---- consumers (simplified API; nats.deno's names and option spellings, times in ms) ----
+
+export type MaxMessages = { max_messages: number };
+export type MaxBytes = { max_bytes: number };
+export type ThresholdMessages = { threshold_messages: number };
+export type ThresholdBytes = { threshold_bytes: number };
+/** Milliseconds the server keeps a pull open (default 30000, at least 1000). */
+export type Expires = { expires?: number };
+/** Milliseconds between the server's idle heartbeats (default expires / 2, at most 30000). */
+export type IdleHeartbeat = { idle_heartbeat?: number };
+/** Stop instead of retrying when the stream or consumer is gone. */
+export type AbortOnMissingResource = { abort_on_missing_resource?: boolean };
+/** Never check the consumer: a reset just pulls again. */
+export type Bind = { bind?: boolean };
+export type JsMsgCallback = (m: JsMsg) => void;
+export type ConsumeCallback = { callback?: JsMsgCallback };
+export type NextOptions = Expires & Bind;
+export type FetchBytes = MaxBytes & Partial<MaxMessages> & Expires & IdleHeartbeat & Bind;
+export type FetchMessages = Partial<MaxMessages> & Expires & IdleHeartbeat & Bind;
+export type FetchOptions = FetchBytes | FetchMessages;
+export type ConsumeBytes =
+  & MaxBytes
+  & Partial<MaxMessages>
+  & Partial<ThresholdBytes>
+  & Expires
+  & IdleHeartbeat
+  & ConsumeCallback
+  & AbortOnMissingResource
+  & Bind;
+export type ConsumeMessages =
+  & Partial<MaxMessages>
+  & Partial<ThresholdMessages>
+  & Expires
+  & IdleHeartbeat
+  & ConsumeCallback
+  & AbortOnMissingResource
+  & Bind;
+export type ConsumeOptions = ConsumeBytes | ConsumeMessages;
+export type PullConsumerOptions = FetchOptions | ConsumeOptions;
+
+/** Options of an ordered consumer (`js.consumers.get(stream, opts)`). */
+export type OrderedConsumerOptions = {
+  name_prefix: string;
+  filterSubjects: string[] | string;
+  deliver_policy: DeliverPolicy;
+  opt_start_seq: number;
+  opt_start_time: string;
+  replay_policy: ReplayPolicy;
+  /** Milliseconds (default 5 minutes). */
+  inactive_threshold: number;
+  headers_only: boolean;
+};
+
+/** One event of `ConsumerMessages.status()`. */
+export type ConsumerStatus = {
+  type: ConsumerEvents | ConsumerDebugEvents | string;
+  data: unknown;
+};
+
+/** A `consume()` or `fetch()` in progress: its messages, and its status events. */
+export interface ConsumerMessages extends QueuedIterator<JsMsg> {
+  status(): Promise<AsyncIterable<ConsumerStatus>>;
+  /** Stops; resolves once the iterator has ended (with the error that ended it, if any). */
+  close(): Promise<void | Error>;
+  /** Resolves once the iterator has ended (with the error that ended it, if any). */
+  closed(): Promise<void | Error>;
+}
+
+export interface ExportedConsumer {
+  next(opts?: NextOptions): Promise<JsMsg | null>;
+  fetch(opts?: FetchOptions): Promise<ConsumerMessages>;
+  consume(opts?: ConsumeOptions): Promise<ConsumerMessages>;
+}
+
+export interface Consumer extends ExportedConsumer {
+  info(cached?: boolean): Promise<ConsumerInfo>;
+  delete(): Promise<boolean>;
+}
+
+export interface Consumers {
+  /** A named consumer (checked to exist), or with no name / options an ordered consumer. */
+  get(stream: string, name?: string | Partial<OrderedConsumerOptions>): Promise<Consumer>;
 }

@@ -19,6 +19,8 @@ pub mod kind {
     pub const CLOSED: u32 = 9;
     pub const DRAINED: u32 = 10;
     pub const SUBS_DRAINED: u32 = 11;
+    /// An event of a subscription hook, in order with the subscription's MSGs (`hooks.rs`).
+    pub const SUB_EVENT: u32 = 12;
 }
 
 /// Records plus the bytes they point into.

@@ -10,6 +10,8 @@
 use std::collections::VecDeque;
 
 use super::batch::Batch;
+use super::hooks::SubHook;
+use super::idmap::IdMap;
 use super::options::{Authenticator, Entropy, Options, RequestManyStrategy};
 use super::outbound::Outbound;
 use super::pings::Pings;
@@ -91,6 +93,8 @@ pub struct Connection {
     pub(super) timers: Timers,
     pub(super) sids: Sids,
     pub(super) subs: Subs,
+    /// Subscription hooks by sid (`hooks.rs`).
+    pub(super) hooks: IdMap<u32, Box<dyn SubHook>>,
     pub(super) reqs: Requests,
     pub(super) out: Outbound,
     pub(super) pings: Pings,
@@ -138,6 +142,7 @@ impl Connection {
             secure: false,
             timers: Timers::default(),
             sids: Sids::default(),
+            hooks: IdMap::default(),
             subs: Subs::default(),
             reqs: Requests::default(),
             out: Outbound::default(),
@@ -258,6 +263,17 @@ impl Connection {
         now_ms: u64,
     ) -> Result<u32, NatsError> {
         self.cmd_subscribe(subject, queue, max, timeout_ms, now_ms)
+    }
+
+    /// Attaches a hook to subscription `sid` (`hooks.rs`): it sees the sid's messages first, and
+    /// its events come out as SUB_EVENT records. False when `sid` is not a live subscription.
+    pub fn attach_hook(&mut self, sid: u32, hook: Box<dyn SubHook>, now_ms: u64) -> bool {
+        self.cmd_attach_hook(sid, hook, now_ms)
+    }
+
+    /// Passes the application's answer to the hook of `sid` (ignored when it has none).
+    pub fn hook_input(&mut self, sid: u32, code: u32, data: &str, now_ms: u64) {
+        self.cmd_hook_input(sid, code, data, now_ms);
     }
 
     /// `max = None`: ends the subscription now (SUB_END follows). `Some(n)`: ends it after `n`

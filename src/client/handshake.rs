@@ -148,6 +148,9 @@ impl Connection {
         self.resubscribe_all();
         self.resubscribe_requests();
         self.out.release_held();
+        if !first {
+            self.hooks_connection(true, now_ms);
+        }
         for id in std::mem::take(&mut self.out.deferred_flushes) {
             self.send_ping(PingKind::Flush(id));
         }

@@ -63,7 +63,7 @@ impl Connection {
                 } else if let Some(token) = self.reqs.token_for_sid(sid) {
                     self.on_reply(token, &m, now_ms);
                 } else {
-                    self.deliver(sid, &m);
+                    self.deliver(sid, &m, now_ms);
                 }
             }
             ServerOp::Ping => {

@@ -152,6 +152,7 @@ impl Connection {
         };
         self.batch.status_with(status::DISCONNECT, &server, "", &why);
         self.settle_pings_after_loss(now_ms);
+        self.hooks_connection(false, now_ms);
         if immediate {
             self.dial_next(now_ms, true);
         } else if self.opts.reconnect {
@@ -235,6 +236,7 @@ impl Connection {
                 TimerKey::Check => self.on_check_timer(now_ms),
                 TimerKey::Sub(sid) => self.on_sub_timeout(sid),
                 TimerKey::Request(token) => self.on_request_timeout(token),
+                TimerKey::Hook(sid) => self.on_hook_timer(sid, now_ms),
             }
         }
     }

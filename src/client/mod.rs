@@ -12,6 +12,7 @@ mod disconnect;
 mod errors;
 mod guards;
 mod handshake;
+pub mod hooks;
 mod idmap;
 mod inbound;
 mod lifecycle;
@@ -31,5 +32,6 @@ mod tests;
 
 pub use batch::{Batch, RECORD_STRIDE};
 pub use connection::{Connection, TransportCmd};
+pub use hooks::{Fate, HookMsg, HookOp, SubHook};
 pub use options::{AuthFields, Authenticator, Entropy, Options, RequestManyStrategy};
 pub use requests::ReplyTo;

@@ -54,6 +54,10 @@ impl Batch {
         self.push(kind::SUB_END, sid, [code.as_bytes(), msg.as_bytes(), context.as_bytes(), b""], 0);
     }
 
+    pub(super) fn sub_end_raw(&mut self, sid: u32, code: &str, message: &str) {
+        self.push(kind::SUB_END, sid, [code.as_bytes(), message.as_bytes(), b"", b""], 0);
+    }
+
     pub(super) fn req_end(&mut self, token: u32, err: Option<&NatsError>, context: &str) {
         let (code, msg) = code_msg(err);
         self.push(kind::REQ_END, token, [code.as_bytes(), msg.as_bytes(), context.as_bytes(), b""], 0);

@@ -151,8 +151,31 @@ impl Connection {
     pub(super) fn end_sub(&mut self, sid: u32, err: Option<&NatsError>, context: &str) {
         if self.subs.map.remove(&sid).is_some() {
             self.timers.cancel(TimerKey::Sub(sid));
+            self.drop_hook(sid);
             self.batch.sub_end(sid, err, context);
         }
+    }
+
+    /// Ends a subscription with an error code that is not one of the core's (a hook's: a
+    /// JetStream status such as "409"), as its SUB_END carries it.
+    pub(super) fn end_sub_with(&mut self, sid: u32, code: &str, message: &str) {
+        if self.subs.map.remove(&sid).is_some() {
+            self.timers.cancel(TimerKey::Sub(sid));
+            self.drop_hook(sid);
+            self.batch.sub_end_raw(sid, code, message);
+        }
+    }
+
+    /// Moves a live subscription to another subject under the same sid (a hook's
+    /// `Resubscribe`): the server forgets the old interest, and reconnects send the new one.
+    pub(super) fn resubscribe_sid(&mut self, sid: u32, subject: String) {
+        let Some(sub) = self.subs.get_mut(sid) else { return };
+        sub.subject = subject;
+        let (subject, queue) = (sub.subject.clone(), sub.queue.clone());
+        self.out.op(|w| {
+            encode::unsubscribe(w, u64::from(sid), None);
+            encode::subscribe(w, &subject, queue.as_deref(), u64::from(sid));
+        });
     }
 
     /// Ends every subscription cleanly (close, or a drain finished).
@@ -163,7 +186,18 @@ impl Connection {
     }
 
     /// A MSG for a user sid: MSG record, counting, auto-unsubscribe at `max`.
-    pub(super) fn deliver(&mut self, sid: u32, m: &Delivery<'_>) {
+    pub(super) fn deliver(&mut self, sid: u32, m: &Delivery<'_>, now_ms: u64) {
+        if !self.hooks.is_empty() && self.hooks.contains_key(&sid) {
+            if self.hook_message(sid, m, now_ms) {
+                self.deliver_plain(sid, m);
+            }
+            self.after_hook_message(sid, now_ms);
+            return;
+        }
+        self.deliver_plain(sid, m);
+    }
+
+    fn deliver_plain(&mut self, sid: u32, m: &Delivery<'_>) {
         let Some(sub) = self.subs.get_mut(sid) else { return };
         sub.received += 1;
         let first = sub.received == 1;

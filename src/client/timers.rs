@@ -26,6 +26,8 @@ pub(super) enum TimerKey {
     Sub(u32),
     /// A request's timeout / request-many wait, by token.
     Request(u32),
+    /// A subscription hook's deadline (`hooks.rs`), by sid.
+    Hook(u32),
 }
 
 /// Heap entries beyond twice the armed timers (plus this slack) trigger a compaction.
@@ -49,6 +51,11 @@ impl Timers {
         self.by_key.insert(key, at);
         self.heap.push(Reverse((at, key)));
         self.tidy();
+    }
+
+    /// When `key` is armed to fire, if it is.
+    pub(super) fn deadline(&self, key: TimerKey) -> Option<u64> {
+        self.by_key.get(&key).copied()
     }
 
     /// Disarms `key`; nothing happens if it was not armed.

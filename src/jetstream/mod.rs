@@ -13,6 +13,7 @@ pub mod heartbeat;
 pub mod ordered;
 pub mod pull;
 pub mod pull_options;
+pub mod run;
 pub mod status;
 
 #[cfg(test)]

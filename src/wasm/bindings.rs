@@ -25,7 +25,7 @@ pub(crate) fn js_error(e: NatsError) -> JsValue {
     err.into()
 }
 
-fn invalid_option(message: impl Into<String>) -> JsValue {
+pub(super) fn invalid_option(message: impl Into<String>) -> JsValue {
     js_error(NatsError::new(ErrorCode::InvalidOption, message))
 }
 
@@ -78,16 +78,16 @@ impl Authenticator for JsAuthenticator {
     }
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn get_bool(obj: &JsValue, key: &str, default: bool) -> bool {
+pub(super) fn get_bool(obj: &JsValue, key: &str, default: bool) -> bool {
     get(obj, key).as_bool().unwrap_or(default)
 }
 
 /// Reads a non-negative integer option; the shim has validated types, this guards the range.
-fn get_uint(obj: &JsValue, key: &str, default: u64) -> Result<u64, JsValue> {
+pub(super) fn get_uint(obj: &JsValue, key: &str, default: u64) -> Result<u64, JsValue> {
     match get(obj, key).as_f64() {
         None => Ok(default),
         Some(v) if v >= 0.0 && v.is_finite() => Ok(v as u64),
@@ -148,7 +148,7 @@ fn options_from_js(opts: &JsValue) -> Result<Options, JsValue> {
 /// One NATS connection, driven from JS.
 #[wasm_bindgen]
 pub struct WasmConnection {
-    driver: SharedDriver,
+    pub(super) driver: SharedDriver,
     /// Subjects registered by `subjectHandle`, indexed by handle: the publish fast path passes
     /// an integer instead of re-encoding the subject string on every call.
     subjects: RefCell<Vec<String>>,

@@ -5,15 +5,23 @@
 //! `ACK_INFO_*` below and mirrored in `jsmsg.ts`. The ack bodies are not here: they are constants
 //! or a few characters of JSON that TypeScript writes cheaper than a call could cross.
 //!
-//! Must not: keep state between calls, build strings on the success path, or panic/trap on any
-//! subject (a server or a peer controls it): a bad subject is a thrown error.
+//! `consumePull` attaches a consumer run (`src/jetstream/run.rs`) to an inbox subscription the
+//! shim made; `hookInput` carries the shim's answers to the run's events.
+//!
+//! Must not: keep state between calls (the runs live in the engine), build strings on the success
+//! path of `parseAckSubject`, or panic/trap on any subject (a server or a peer controls it): a bad
+//! subject is a thrown error.
 
 use wasm_bindgen::prelude::*;
 
-use super::bindings::js_error;
+use super::bindings::{WasmConnection, get, get_bool, get_uint, invalid_option, js_error};
+use super::driver::Driver;
 use crate::error::{ErrorCode, NatsError};
 use crate::jetstream::NANOS_PER_MS;
 use crate::jetstream::ack::parse_ack_subject;
+use crate::jetstream::ordered::{DeliverPolicy, Filter, OrderedConsumer, OrderedOptions, ReplayPolicy};
+use crate::jetstream::pull_options::{Mode, PullOptions, Settings};
+use crate::jetstream::run::ConsumerRun;
 
 /// Slots of the array `parseAckSubject` returns:
 /// - 0 delivered, 1 stream seq, 2 delivery (consumer) seq, 5 pending;
@@ -72,4 +80,113 @@ pub fn parse_ack_subject_js(subject: &str) -> Result<Vec<f64>, JsValue> {
         c1,
     ];
     Ok(out.to_vec())
+}
+
+/// The pull options of `consumePull`, by name as nats.deno spells them (ms; 0 or absent = default).
+fn pull_options(o: &JsValue) -> Result<PullOptions, JsValue> {
+    Ok(PullOptions {
+        max_messages: get_uint(o, "max_messages", 0)?,
+        max_bytes: get_uint(o, "max_bytes", 0)?,
+        expires_ms: get_uint(o, "expires", 0)?,
+        idle_heartbeat_ms: get_uint(o, "idle_heartbeat", 0)?,
+        threshold_messages: get_uint(o, "threshold_messages", 0)?,
+        threshold_bytes: get_uint(o, "threshold_bytes", 0)?,
+        abort_on_missing_resource: get_bool(o, "abort_on_missing_resource", false),
+        bind: get_bool(o, "bind", false),
+    })
+}
+
+fn deliver_policy(name: &str) -> Result<DeliverPolicy, JsValue> {
+    Ok(match name {
+        "all" => DeliverPolicy::All,
+        "last" => DeliverPolicy::Last,
+        "new" => DeliverPolicy::New,
+        "by_start_sequence" => DeliverPolicy::ByStartSequence,
+        "by_start_time" => DeliverPolicy::ByStartTime,
+        "last_per_subject" => DeliverPolicy::LastPerSubject,
+        _ => return Err(invalid_option(format!("unknown deliver_policy '{name}'"))),
+    })
+}
+
+/// nats.deno's `OrderedConsumerOptions`; `filterSubjects` a string or a list.
+fn ordered_options(o: &JsValue) -> Result<OrderedOptions, JsValue> {
+    let filter = get(o, "filterSubjects");
+    let filter = if let Some(one) = filter.as_string() {
+        Filter::One(one)
+    } else if js_sys::Array::is_array(&filter) {
+        let list: Vec<String> = js_sys::Array::from(&filter).iter().filter_map(|v| v.as_string()).collect();
+        match list.len() {
+            0 => Filter::None,
+            1 => Filter::One(list[0].clone()),
+            _ => Filter::Many(list),
+        }
+    } else {
+        Filter::None
+    };
+    let replay_policy = match get(o, "replay_policy").as_string().as_deref() {
+        None => None,
+        Some("instant") => Some(ReplayPolicy::Instant),
+        Some("original") => Some(ReplayPolicy::Original),
+        Some(other) => return Err(invalid_option(format!("unknown replay_policy '{other}'"))),
+    };
+    Ok(OrderedOptions {
+        name_prefix: get(o, "name_prefix").as_string(),
+        filter,
+        deliver_policy: get(o, "deliver_policy").as_string().as_deref().map(deliver_policy).transpose()?,
+        opt_start_seq: get_uint(o, "opt_start_seq", 0)?,
+        opt_start_time: get(o, "opt_start_time").as_string(),
+        replay_policy,
+        inactive_threshold_ms: get_uint(o, "inactive_threshold", 0)?,
+        headers_only: get_bool(o, "headers_only", false),
+    })
+}
+
+#[wasm_bindgen]
+impl WasmConnection {
+    /// Makes subscription `sid` (the run's inbox) a pull consumer run (docs/jetstream.md
+    /// "Consumer runs"): `next_prefix` is `<api>.CONSUMER.MSG.NEXT.<stream>`, `consumer` the
+    /// consumer's name (ignored when `ordered` is an options object: the run creates its own),
+    /// `fetch` true for fetch/next, false for consume. Bad options throw with nats.deno's message.
+    #[wasm_bindgen(js_name = consumePull)]
+    pub fn consume_pull(
+        &self,
+        sid: u32,
+        next_prefix: String,
+        consumer: String,
+        fetch: bool,
+        opts: JsValue,
+        ordered: JsValue,
+    ) -> Result<(), JsValue> {
+        let mode = if fetch { Mode::Fetch } else { Mode::Consume };
+        let settings = Settings::new(&pull_options(&opts)?, mode).map_err(|e| invalid_option(e.message()))?;
+        let oc = if ordered.is_object() {
+            let nuid = nuid::next().to_string();
+            let oc = OrderedConsumer::new(ordered_options(&ordered)?, &nuid)
+                .map_err(|e| invalid_option(e.to_string()))?;
+            Some(oc)
+        } else {
+            None
+        };
+        let attached = Driver::command(&self.driver, |e, now| {
+            let run = match oc {
+                Some(oc) => ConsumerRun::ordered(settings, mode, next_prefix, oc),
+                None => ConsumerRun::new(settings, mode, next_prefix, consumer, now),
+            };
+            e.attach_hook(sid, Box::new(run), now)
+        })
+        .map_err(js_error)?;
+        if attached {
+            Ok(())
+        } else {
+            Err(js_error(NatsError::new(ErrorCode::SubClosed, "subscription closed")))
+        }
+    }
+
+    /// The shim's answer to a consumer run's CHECK or CREATE event (`run::input` codes; `data`
+    /// the API error's description when it failed).
+    #[wasm_bindgen(js_name = hookInput)]
+    pub fn hook_input(&self, sid: u32, code: u32, data: &str) {
+        let data = data.to_owned();
+        Driver::command_or_defer(&self.driver, move |e, now| e.hook_input(sid, code, &data, now));
+    }
 }
