@@ -136,6 +136,7 @@ impl ConsumerRun {
 
     /// Turns the pull machine's actions into ops.
     fn drain_pull(&mut self) {
+        let mut lost = false;
         while let Some(action) = self.pull.as_mut().and_then(PullConsumer::poll_action) {
             match action {
                 Action::Pull { body, .. } => {
@@ -149,9 +150,14 @@ impl ConsumerRun {
                     let consumer = self.consumer.clone();
                     self.event(event::CHECK, &consumer, String::new(), Vec::new());
                 }
-                Action::ConsumerLost => self.recreate(),
+                // Recreated once the machine's actions are out: recreating drops the machine, and
+                // a Stop after this (a fetch, an aborting consume) must end the run instead.
+                Action::ConsumerLost => lost = true,
                 Action::Stop(err) => self.end(err.map(stop_error)),
             }
+        }
+        if lost && !self.ended {
+            self.recreate();
         }
     }
 

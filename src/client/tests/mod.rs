@@ -9,6 +9,7 @@ mod cluster;
 mod drain_close;
 mod fuzz;
 mod handshake;
+mod hooks;
 mod inbound_limits;
 mod liveness;
 mod own_inbox;

@@ -8,6 +8,7 @@ mod ordered_chain;
 mod pull_consume;
 mod pull_fetch;
 mod recovery;
+mod run;
 
 use super::pull::{Action, Mode, PullConsumer, PullOptions, Settings};
 use crate::proto::Headers;
