@@ -261,6 +261,29 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost {
     }
   }
 
+  /**
+   * @internal Makes `sub` a legacy JetStream subscription in the engine (docs/jetstream.md
+   * "Legacy subscriptions"); its events reach `sub.onEvent`.
+   */
+  attachLegacy(
+    sub: SubscriptionImpl,
+    kind: string,
+    idleHeartbeat: number,
+    inbox: string,
+    name: string,
+    batch: number,
+    maxBytes: number,
+    expires: number,
+  ): void {
+    const wc = this.wc;
+    if (wc === null) throw NatsError.errorForCode(ErrorCode.ConnectionClosed);
+    try {
+      wc.attachLegacy(sub.sid, kind, idleHeartbeat, inbox, name, batch, maxBytes, expires);
+    } catch (err) {
+      throw toNatsError(err);
+    }
+  }
+
   /** @internal The answer to a consumer run's `check` or `create` event. */
   hookInput(sub: SubscriptionImpl, code: number, data: string): void {
     this.wc?.hookInput(sub.sid, code, data);

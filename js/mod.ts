@@ -27,6 +27,7 @@ export { backoff, deadline, deferred, delay, millis, nanos } from "./util.ts";
 
 export { checkJsError, isFlowControlMsg, isHeartbeatMsg } from "./jetstream/api.ts";
 export { toJsMsg } from "./jetstream/jsmsg.ts";
+export { consumerOpts, isConsumerOptsBuilder } from "./jetstream/consumer_opts.ts";
 export type { DeliveryInfo, JsMsg } from "./jetstream/jsmsg.ts";
 
 // namespaces
@@ -60,21 +61,40 @@ export {
 
 // types
 export type {
+  AbortOnMissingResource,
   AccountLimits,
   Advisory,
   ApiPaged,
   ApiPagedRequest,
   ApiResponse,
+  Bind,
   ClusterInfo,
+  ConsumeBytes,
+  ConsumeCallback,
+  ConsumeMessages,
+  ConsumeOptions,
+  Consumer,
   ConsumerAPI,
+  ConsumerCallbackFn,
   ConsumerConfig,
   ConsumerInfo,
+  ConsumerMessages,
+  ConsumerOpts,
+  ConsumerOptsBuilder,
+  Consumers,
+  ConsumerStatus,
   ConsumerUpdateConfig,
   DirectBatchOptions,
   DirectMsg,
   DirectMsgRequest,
   DirectStreamAPI,
+  Expires,
+  ExportedConsumer,
   ExternalStream,
+  FetchBytes,
+  FetchMessages,
+  FetchOptions,
+  IdleHeartbeat,
   JetStreamAccountStats,
   JetStreamApiStats,
   JetStreamClient,
@@ -82,15 +102,24 @@ export type {
   JetStreamManagerOptions,
   JetStreamOptions,
   JetStreamPublishOptions,
+  JetStreamPullSubscription,
+  JetStreamSubscription,
   JetStreamUsageAccountLimits,
+  JsMsgCallback,
   LastForMsgRequest,
   Lister,
   LostStreamData,
+  MaxBytes,
+  MaxMessages,
   MsgDeleteRequest,
   MsgRequest,
+  NextOptions,
+  OrderedConsumerOptions,
   PeerInfo,
   Placement,
   PubAck,
+  PullConsumerOptions,
+  PullOptions,
   PurgeBySeq,
   PurgeBySubject,
   PurgeOpts,
@@ -113,6 +142,8 @@ export type {
   StreamState,
   StreamUpdateConfig,
   SubjectTransformConfig,
+  ThresholdBytes,
+  ThresholdMessages,
 } from "./jetstream/types.ts";
 export type { ApiError } from "./errors.ts";
 export type {

@@ -12,8 +12,21 @@ import type { Msg, Payload } from "../types.ts";
 import { delay } from "../util.ts";
 import { BaseApiClient, parseJsResponse } from "./api.ts";
 import { ConsumersImpl } from "./consumer.ts";
+import { legacyFetch, legacyPull, legacyPullSubscribe, legacySubscribe } from "./legacy.ts";
 import { PubHeaders } from "./types.ts";
-import type { Consumers, JetStreamClient, JetStreamPublishOptions, PubAck } from "./types.ts";
+import type {
+  ConsumerOpts,
+  ConsumerOptsBuilder,
+  Consumers,
+  JetStreamClient,
+  JetStreamPublishOptions,
+  JetStreamPullSubscription,
+  JetStreamSubscription,
+  PubAck,
+  PullOptions,
+} from "./types.ts";
+import type { JsMsg } from "./jsmsg.ts";
+import type { QueuedIterator } from "../types.ts";
 
 /** Milliseconds between publish attempts on 503 (nats.deno's default). */
 const RETRY_DELAY = 250;
@@ -23,6 +36,28 @@ export class JetStreamClientImpl extends BaseApiClient implements JetStreamClien
 
   get consumers(): Consumers {
     return this._consumers ??= new ConsumersImpl(this);
+  }
+
+  pull(stream: string, durable: string, expires = 0): Promise<JsMsg> {
+    return legacyPull(this, stream, durable, expires);
+  }
+
+  fetch(stream: string, durable: string, opts: Partial<PullOptions> = {}): QueuedIterator<JsMsg> {
+    return legacyFetch(this, stream, durable, opts);
+  }
+
+  subscribe(
+    subject: string,
+    opts?: ConsumerOptsBuilder | Partial<ConsumerOpts>,
+  ): Promise<JetStreamSubscription> {
+    return legacySubscribe(this, subject, opts);
+  }
+
+  pullSubscribe(
+    subject: string,
+    opts?: ConsumerOptsBuilder | Partial<ConsumerOpts>,
+  ): Promise<JetStreamPullSubscription> {
+    return legacyPullSubscribe(this, subject, opts);
   }
 
   async publish(

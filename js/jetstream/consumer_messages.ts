@@ -22,11 +22,11 @@ import { toJsMsg } from "./jsmsg.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import type {
   ConsumerAPI,
+  ConsumerCallbackFn,
   ConsumerConfig,
   ConsumerInfo,
   ConsumerMessages,
   ConsumerStatus,
-  JsMsgCallback,
 } from "./types.ts";
 import { ConsumerDebugEvents, ConsumerEvents } from "./types.ts";
 
@@ -104,7 +104,7 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
   private readonly inbox: string;
   private readonly fetchMode: boolean;
   private readonly expires: number;
-  private readonly callback?: JsMsgCallback;
+  private readonly callback?: ConsumerCallbackFn;
   private readonly listeners: QueuedIteratorImpl<ConsumerStatus>[] = [];
   private pulls: QueuedPull[] = [];
   private readonly ended = deferred<void | Error>();
@@ -125,7 +125,7 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
     this.expires = typeof opts.expires === "number" ? opts.expires : 0;
     const { callback, ...engineOpts } = opts;
     if (typeof callback === "function") {
-      this.callback = callback as JsMsgCallback;
+      this.callback = callback as ConsumerCallbackFn;
       this.noIterator = true;
     }
     this.inbox = createInbox(ctx.inboxPrefix);

@@ -6,7 +6,7 @@
  * Must not: contain logic (the manager, streams, consumers and publish modules do), or declare
  * consumer/view names that nats-wasm does not implement yet.
  */
-import type { ApiError } from "../errors.ts";
+import type { ApiError, NatsError } from "../errors.ts";
 import type { MsgHdrs, Nanos, QueuedIterator, ReviverFn } from "../types.ts";
 import type { JsMsg } from "./jsmsg.ts";
 
@@ -566,6 +566,20 @@ export interface JetStreamClient {
   getOptions(): JetStreamOptions;
   /** The consumers of the simplified API (`get` a named or an ordered consumer). */
   consumers: Consumers;
+  /** Legacy: one message of a pull consumer; `expires` 0 asks with no_wait. */
+  pull(stream: string, durable: string, expires?: number): Promise<JsMsg>;
+  /** Legacy: one batch of a pull consumer, ending with the batch, its expiry or its status. */
+  fetch(stream: string, durable: string, opts?: Partial<PullOptions>): QueuedIterator<JsMsg>;
+  /** Legacy: a push subscription (creating or binding the consumer). */
+  subscribe(
+    subject: string,
+    opts?: ConsumerOptsBuilder | Partial<ConsumerOpts>,
+  ): Promise<JetStreamSubscription>;
+  /** Legacy: a pull subscription (creating or binding the consumer). */
+  pullSubscribe(
+    subject: string,
+    opts?: ConsumerOptsBuilder | Partial<ConsumerOpts>,
+  ): Promise<JetStreamPullSubscription>;
 }
 
 // ---- consumers (simplified API; nats.deno's names and option spellings, times in ms) ----
@@ -582,8 +596,9 @@ export type IdleHeartbeat = { idle_heartbeat?: number };
 export type AbortOnMissingResource = { abort_on_missing_resource?: boolean };
 /** Never check the consumer: a reset just pulls again. */
 export type Bind = { bind?: boolean };
-export type JsMsgCallback = (m: JsMsg) => void;
-export type ConsumeCallback = { callback?: JsMsgCallback };
+/** A `consume()` callback (the simplified API). */
+export type ConsumerCallbackFn = (r: JsMsg) => void;
+export type ConsumeCallback = { callback?: ConsumerCallbackFn };
 export type NextOptions = Expires & Bind;
 export type FetchBytes = MaxBytes & Partial<MaxMessages> & Expires & IdleHeartbeat & Bind;
 export type FetchMessages = Partial<MaxMessages> & Expires & IdleHeartbeat & Bind;
@@ -650,4 +665,97 @@ export interface Consumer extends ExportedConsumer {
 export interface Consumers {
   /** A named consumer (checked to exist), or with no name / options an ordered consumer. */
   get(stream: string, name?: string | Partial<OrderedConsumerOptions>): Promise<Consumer>;
+}
+
+// ---- legacy subscriptions (js.subscribe, js.pullSubscribe, js.fetch, js.pull) ----
+
+/** A legacy subscription's callback: an error (then `msg` is null) or a message. */
+export type JsMsgCallback = (err: NatsError | null, msg: JsMsg | null) => void;
+
+/** A legacy pull request (`pull()`, `js.fetch`); times in ms. */
+export interface PullOptions {
+  batch: number;
+  no_wait: boolean;
+  expires: number;
+  max_bytes: number;
+  idle_heartbeat: number;
+}
+
+/** What `consumerOpts()` builds (nats.deno's `ConsumerOpts`). */
+export interface ConsumerOpts {
+  config: Partial<ConsumerConfig>;
+  /** Manual ack: without it every message is acknowledged as it is handed out. */
+  mack: boolean;
+  stream: string;
+  callbackFn?: JsMsgCallback;
+  name?: string;
+  ordered: boolean;
+  max?: number;
+  queue?: string;
+  debug?: boolean;
+  isBind?: boolean;
+}
+
+/** The `consumerOpts()` builder (each method sets one option and returns the builder). */
+export interface ConsumerOptsBuilder {
+  description(description: string): this;
+  deliverTo(subject: string): this;
+  durable(name: string): this;
+  startSequence(seq: number): this;
+  startTime(time: Date): this;
+  deliverAll(): this;
+  deliverLastPerSubject(): this;
+  deliverLast(): this;
+  deliverNew(): this;
+  startAtTimeDelta(millis: number): this;
+  headersOnly(): this;
+  ackNone(): this;
+  ackAll(): this;
+  ackExplicit(): this;
+  ackWait(millis: number): this;
+  maxDeliver(max: number): this;
+  filterSubject(s: string): this;
+  replayInstantly(): this;
+  replayOriginal(): this;
+  sample(n: number): this;
+  limit(bps: number): this;
+  maxWaiting(max: number): this;
+  maxAckPending(max: number): this;
+  idleHeartbeat(millis: number): this;
+  flowControl(): this;
+  deliverGroup(name: string): this;
+  manualAck(): this;
+  maxMessages(max: number): this;
+  queue(n: string): this;
+  callback(fn: JsMsgCallback): this;
+  orderedConsumer(): this;
+  bind(stream: string, durable: string): this;
+  bindStream(stream: string): this;
+  inactiveEphemeralThreshold(millis: number): this;
+  maxPullBatch(n: number): this;
+  maxPullRequestExpires(millis: number): this;
+  memory(): this;
+  numReplicas(n: number): this;
+  consumerName(n: string): this;
+  getOpts(): ConsumerOpts;
+}
+
+/** A legacy JetStream subscription: a subscription of JsMsg. */
+export interface JetStreamSubscription extends QueuedIterator<JsMsg> {
+  unsubscribe(max?: number): void;
+  drain(): Promise<void>;
+  isDraining(): boolean;
+  isClosed(): boolean;
+  getSubject(): string;
+  getID(): number;
+  getMax(): number | undefined;
+  closed: Promise<void>;
+  /** Drains, then deletes the consumer. */
+  destroy(): Promise<void>;
+  consumerInfo(): Promise<ConsumerInfo>;
+}
+
+/** A legacy pull subscription: the user asks for messages with `pull()`. */
+export interface JetStreamPullSubscription extends JetStreamSubscription {
+  pull(opts?: Partial<PullOptions>): void;
 }

@@ -47,6 +47,11 @@ impl HeartbeatMonitor {
         self.work(now_ms);
     }
 
+    /// The promised interval, ms (0: disabled).
+    pub fn interval_ms(&self) -> u64 {
+        self.interval_ms
+    }
+
     pub fn is_running(&self) -> bool {
         self.running
     }

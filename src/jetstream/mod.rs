@@ -10,6 +10,7 @@
 pub mod ack;
 pub mod backoff;
 pub mod heartbeat;
+pub mod legacy;
 pub mod ordered;
 pub mod pull;
 pub mod pull_options;

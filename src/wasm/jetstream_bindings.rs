@@ -19,6 +19,7 @@ use super::driver::Driver;
 use crate::error::{ErrorCode, NatsError};
 use crate::jetstream::NANOS_PER_MS;
 use crate::jetstream::ack::parse_ack_subject;
+use crate::jetstream::legacy::{LegacyMode, LegacyRun};
 use crate::jetstream::ordered::{DeliverPolicy, Filter, OrderedConsumer, OrderedOptions, ReplayPolicy};
 use crate::jetstream::pull_options::{Mode, PullOptions, Settings};
 use crate::jetstream::run::ConsumerRun;
@@ -173,6 +174,46 @@ impl WasmConnection {
                 None => ConsumerRun::new(settings, mode, next_prefix, consumer, now),
             };
             e.attach_hook(sid, Box::new(run), now)
+        })
+        .map_err(js_error)?;
+        if attached {
+            Ok(())
+        } else {
+            Err(js_error(NatsError::new(ErrorCode::SubClosed, "subscription closed")))
+        }
+    }
+
+    /// Makes subscription `sid` a legacy JetStream subscription (docs/jetstream.md "Legacy
+    /// subscriptions"): `kind` is "push", "ordered" (first consumer `<name>_0` on `inbox`),
+    /// "pull" (`js.pullSubscribe`) or "fetch" (`batch`, `max_bytes`, `expires` ms; 0 = no_wait);
+    /// `idle_heartbeat` ms (0 = none).
+    #[allow(clippy::too_many_arguments)] // one call per subscription, each a plain number or string
+    #[wasm_bindgen(js_name = attachLegacy)]
+    pub fn attach_legacy(
+        &self,
+        sid: u32,
+        kind: &str,
+        idle_heartbeat: f64,
+        inbox: String,
+        name: String,
+        batch: f64,
+        max_bytes: f64,
+        expires: f64,
+    ) -> Result<(), JsValue> {
+        let count = |v: f64| if v.is_finite() && v > 0.0 { v as u64 } else { 0 };
+        let mode = match kind {
+            "push" => LegacyMode::Push,
+            "ordered" => LegacyMode::OrderedPush { inbox, name },
+            "pull" => LegacyMode::PullSubscription,
+            "fetch" => LegacyMode::Fetch {
+                batch: count(batch).max(1),
+                max_bytes: count(max_bytes),
+                expires_ms: count(expires),
+            },
+            _ => return Err(invalid_option(format!("unknown legacy subscription kind '{kind}'"))),
+        };
+        let attached = Driver::command(&self.driver, |e, now| {
+            e.attach_hook(sid, Box::new(LegacyRun::new(mode, count(idle_heartbeat), now)), now)
         })
         .map_err(js_error)?;
         if attached {
