@@ -50,4 +50,5 @@ run examples/09_no_responders.ts
 
 scripts/nats-server.sh start jetstream
 NATS_URL=ws://127.0.0.1:14285 run examples/19_jetstream_manager.ts
+NATS_URL=ws://127.0.0.1:14285 run examples/20_jetstream_consume.ts
 printf '\ndemo: done\n'

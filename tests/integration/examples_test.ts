@@ -206,3 +206,12 @@ Deno.test("examples: 19_jetstream_manager", async () => {
     "API error 10059: stream not found",
   ]);
 });
+
+Deno.test("examples: 20_jetstream_consume", async () => {
+  assertEquals(await runExample("20_jetstream_consume.ts", [], { NATS_URL: JETSTREAM_URL }), [
+    'consume: worked 10 jobs, the last was "job 10"',
+    "fetch: job 1, job 2, job 3",
+    "ordered: jobs.even at stream seqs 2 4 6 8 10",
+    "js.subscribe: job 1, job 3, job 5, job 7, job 9",
+  ]);
+});
