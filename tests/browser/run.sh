@@ -27,10 +27,12 @@ http_pid=""
 cleanup() {
   if [ -n "$http_pid" ]; then kill "$http_pid" 2>/dev/null || true; wait "$http_pid" 2>/dev/null || true; fi
   scripts/nats-server.sh stop default >/dev/null 2>&1 || true
+  scripts/nats-server.sh stop jetstream >/dev/null 2>&1 || true
   tests/auth/fixtures.sh stop
 }
 trap cleanup EXIT
 scripts/nats-server.sh start default >/dev/null || fail "nats-server did not start"
+scripts/nats-server.sh start jetstream >/dev/null || fail "the JetStream nats-server did not start"
 # the auth and wss:// servers with freshly generated keys, JWTs and certificate
 spki=""
 if [ "${NATS_CLIENT:-}" != nats.ws ]; then
