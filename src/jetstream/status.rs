@@ -130,7 +130,7 @@ impl std::fmt::Display for StatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StatusError::NotAStatus(code) => write!(f, "not a status message (code {code})"),
-            StatusError::BadHeader { name, value } => write!(f, "bad {name} header: {value:?}"),
+            StatusError::BadHeader { name, value } => write!(f, "bad {name} header: \"{value}\""),
         }
     }
 }
