@@ -10,8 +10,8 @@
 // anything but the 127.0.0.1 bench server (through its children), or wait unbounded: each child
 // has a hard timeout and a failed or hung child is reported as FAIL, never retried silently; after
 // a timeout the same client's remaining repetitions of that scenario are skipped, and after
-// BENCH_BUDGET_S (600 s, quick 120 s) all remaining runs are.
-import { median, SCENARIO_COUNTS } from "./util.ts";
+// BENCH_BUDGET_S (900 s, quick 180 s) all remaining runs are.
+import { FETCH_BATCH, median, SCENARIO_COUNTS } from "./util.ts";
 
 const QUICK = Deno.env.get("BENCH_QUICK") === "1";
 const REPS = Number(Deno.env.get("BENCH_REPS") ?? "3");
@@ -20,7 +20,7 @@ const CHILD_TIMEOUT_MS = QUICK ? 20_000 : 60_000; // the scenario's own deadline
 const KILL_AFTER_MS = CHILD_TIMEOUT_MS + 15_000; // ours, if the child ignores its own
 // After this many seconds the remaining runs are skipped (reported as failures), so that a client
 // that hangs everywhere still ends the run in bounded time.
-const BUDGET_S = Number(Deno.env.get("BENCH_BUDGET_S") ?? (QUICK ? "120" : "600"));
+const BUDGET_S = Number(Deno.env.get("BENCH_BUDGET_S") ?? (QUICK ? "180" : "900"));
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const OUT_DIR = `${ROOT}/.tmp/bench`;
 const CLIENTS = ["nats-wasm", "nats.ws"] as const;
@@ -141,7 +141,59 @@ const ROWS: Row[] = [
     higherIsBetter: false,
     target: { ratio: 2 },
   },
+  {
+    label: `JetStream publish 16 B, 1,000 in flight, ${k(N["jspub-par"])} msgs`,
+    scenario: "jspub-par",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 3 },
+  },
+  {
+    label: `JetStream publish 16 B sequential p50, ${k(N["jspub-seq"])} msgs`,
+    scenario: "jspub-seq",
+    metric: "p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `JetStream publish 16 B sequential p99`,
+    scenario: "jspub-seq",
+    metric: "p99_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `JetStream consume() + ack, ${k(N.consume)} x 16 B`,
+    scenario: "consume",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 1.5 },
+  },
+  {
+    label: `JetStream fetch(${FETCH_BATCH.toLocaleString("en-US")}) + ack loops, ${
+      k(N.fetch)
+    } x 16 B`,
+    scenario: "fetch",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `JetStream ordered consume(), ${k(N.ordered)} x 16 B`,
+    scenario: "ordered",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 1.5 },
+  },
 ];
+/** The scenarios that need JetStream (the header then says how their streams are stored). */
+const JS_SCENARIOS = new Set(["jspub-par", "jspub-seq", "consume", "fetch", "ordered"]);
 
 interface Run {
   scenario: string;
@@ -309,6 +361,12 @@ async function main(): Promise<number> {
     `total ${totalS.toFixed(0)} s`,
     `ratio > 1 means nats-wasm is better (throughput ours/theirs; latency, time, memory theirs/ours)`,
   ];
+  if (selected.some((s) => JS_SCENARIOS.has(s))) {
+    header.push(
+      "JetStream rows: memory-storage streams (one per run, deleted after it); consume, fetch " +
+        "and ordered read a stream pre-loaded by a neutral raw-TCP publisher, outside the timing",
+    );
+  }
   const notes: string[] = [];
   if (OURS_MODULE === "nats.ws") {
     notes.push(
@@ -330,6 +388,40 @@ async function main(): Promise<number> {
       "The 100-in-flight request rows are dominated, for both clients, by a ~40 ms stall: Deno's " +
         "WebSocket writes a message of more than 1024 B as two write() calls (frame header, then " +
         "payload) on a socket with Nagle on, so the payload waits for the server's delayed ACK.",
+    );
+  }
+  // where a JetStream row's time goes: CPU of the client and of the nats-server per wall second
+  const share = (scenario: string, client: Client, key: string): number | undefined => {
+    const xs = runs
+      .filter((r) => r.ok && r.scenario === scenario && r.client === client)
+      .map((r) => Number(r.result[key]) / Number(r.result.ms))
+      .filter(Number.isFinite);
+    return xs.length ? median(xs) : undefined;
+  };
+  const pct = (v: number | undefined) => (v === undefined ? "?" : `${Math.round(v * 100)}%`);
+  const busy = selected.filter((s) => JS_SCENARIOS.has(s) && s !== "jspub-seq").map((s) =>
+    `${s} ` +
+    CLIENTS.map((c) =>
+      `${c} ${pct(share(s, c, "client_cpu_ms"))} / server ${pct(share(s, c, "server_cpu_ms"))}`
+    ).join(", ")
+  );
+  if (busy.length) {
+    notes.push(
+      `CPU per wall time in the timed part (client / nats-server; 100% = one core of ` +
+        `${navigator.hardwareConcurrency}): ${busy.join("; ")}.`,
+    );
+  }
+  const fetchRow = ROWS.find((r) => r.scenario === "fetch")!;
+  const perFetchMs = CLIENTS.map((c) => {
+    const v = value(fetchRow, c);
+    return v === undefined ? undefined : (FETCH_BATCH / v) * 1000;
+  });
+  if (perFetchMs.every((v) => v !== undefined && v > 30)) {
+    notes.push(
+      `The fetch row is dominated, for both clients, by a ~40 ms wait per fetch() of ` +
+        `${FETCH_BATCH}: the client writes the fetch's SUB (after the previous fetch's UNSUB or ` +
+        "acks) and its pull request as separate small WebSocket writes on a socket with Nagle on, " +
+        "so the pull waits for the server's delayed ACK of the write before it.",
     );
   }
   notes.push(`${missed} of ${cells.length - 1} targets not met.`);

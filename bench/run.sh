@@ -4,10 +4,13 @@
 # It starts its own nats-server from bench/nats.conf (127.0.0.1 only: client 15222, websocket
 # 15280, monitor 15822; pid and log in .tmp/bench/), runs bench/driver.ts (a fresh Deno process per
 # scenario, client and repetition), stops the server, and leaves the table in .tmp/bench/results.md.
-# It must not contact anything but 127.0.0.1, touch anything outside bench/ and .tmp/bench/, or
-# leave its server running (an EXIT trap stops it); every child process has a hard timeout.
+# JetStream's store folder is a fresh `mktemp -d` folder outside the repo (the JetStream rows use
+# memory streams, so it stays empty), removed by the EXIT trap with the server.
+# It must not contact anything but 127.0.0.1, touch anything outside bench/, .tmp/bench/ and that
+# temp folder, or leave its server or folder behind (an EXIT trap removes both); every child
+# process has a hard timeout.
 #
-#   bench/run.sh                      full run (~3-4 minutes on 2 cores)
+#   bench/run.sh                      full run (~5-6 minutes on 2 cores)
 #   BENCH_QUICK=1 bench/run.sh        small-N smoke run (< 1 minute)
 #   BENCH_OURS_MODULE=nats.ws ...     run nats.ws in the nats-wasm slot too (harness self-check)
 #   BENCH_REPS=N, BENCH_ONLY=pub16,connect,...   repetitions / a subset of scenarios
@@ -43,6 +46,7 @@ for p in "$TCP_PORT" "$WS_PORT" "$HTTP_PORT"; do
 done
 
 SERVER_PID=""
+JS_STORE=""
 stop_server() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
@@ -53,12 +57,14 @@ stop_server() {
     kill -9 "$SERVER_PID" 2>/dev/null || true
   fi
   rm -f "$PIDFILE"
+  if [ -n "$JS_STORE" ]; then rm -rf "$JS_STORE"; fi
 }
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
 : >"$LOG"
-nats-server -c "$CONF" -P "$PIDFILE" -l "$LOG" </dev/null >>"$LOG" 2>&1 &
+JS_STORE="$(mktemp -d "${TMPDIR:-/tmp}/nats-bench-js.XXXXXX")"
+BENCH_JS_STORE_DIR="$JS_STORE" nats-server -c "$CONF" -P "$PIDFILE" -l "$LOG" </dev/null >>"$LOG" 2>&1 &
 SERVER_PID=$!
 ready=""
 for _ in $(seq 1 100); do

@@ -12,12 +12,23 @@
 //   req-par       N 16 B requests with 100 outstanding; p50/p99 latency and requests/s
 //   connect       median time for `await connect({servers})` to resolve over N connects (ms)
 //   mem           iterator subscriber of N x 16 B from the neutral publisher; peak RSS (VmHWM, MiB)
+//   jspub-par, jspub-seq, consume, fetch, ordered
+//                 JetStream on memory streams: bench/js_scenarios.ts (which also reads the
+//                 server's CPU time, its pid from .tmp/bench/nats.pid)
 // It prints one line `RESULT <json>` (metrics, or {"error": ...}) and exits; exit code 0 only on
 // success. It must not contact anything but 127.0.0.1, must not run unbounded (every wait has a
 // count and the whole process a hard --timeout-ms), and must not measure anything outside the
 // marked timed regions. The nats-wasm module is ../dist/mod.js unless BENCH_OURS_MODULE names
 // another module (bench/run.sh sets it to nats.ws for the nats.ws-vs-nats.ws self-check).
 import { arg, median, peakRssMiB, percentile, SCENARIO_COUNTS } from "./util.ts";
+import {
+  jsConsume,
+  jsFetch,
+  type JsNatsConnection,
+  jsOrdered,
+  jsPubPar,
+  jsPubSeq,
+} from "./js_scenarios.ts";
 
 // The slice of the nats.deno v1 API that the scenarios use (both clients implement it).
 interface Msg {
@@ -61,7 +72,12 @@ function finish(result: Record<string, unknown>, code: number): never {
   Deno.exit(code);
 }
 
-setTimeout(() => finish({ error: `timed out after ${timeoutMs} ms` }, 3), timeoutMs);
+/** What a scenario has got so far, for the timeout's error (e.g. how many messages arrived). */
+let progress: () => string = () => "";
+setTimeout(() => {
+  const p = progress();
+  finish({ error: `timed out after ${timeoutMs} ms${p ? ` (${p})` : ""}` }, 3);
+}, timeoutMs);
 
 function moduleUrl(): string {
   if (client === "nats.ws") return NATS_WS_ESM;
@@ -149,6 +165,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
   let bad = 0;
   let done: () => void = () => {};
   const all = new Promise<void>((r) => (done = r));
+  progress = () => `${count} of ${n} messages received`;
   if (mode === "cb") {
     const s = nc.subscribe(subj, {
       callback: (err, m) => {
@@ -289,6 +306,27 @@ async function connectTime(mod: ClientModule, n: number) {
   return { median_ms: median(times), min_ms: Math.min(...times), max_ms: Math.max(...times), n };
 }
 
+/** The bench server's pid from the file bench/run.sh has it write, or NaN. */
+function serverPid(): number {
+  try {
+    return Number(Deno.readTextFileSync(new URL("../.tmp/bench/nats.pid", import.meta.url)).trim());
+  } catch {
+    return NaN;
+  }
+}
+
+/** What the JetStream scenarios need: this client's connection, the neutral pre-loader, the server. */
+function jsHost(mod: ClientModule) {
+  return {
+    serverPid: serverPid(),
+    connect: async () => (await connectClient(mod)) as unknown as JsNatsConnection,
+    preload: async (subject: string, n: number, ackWindow: number) => {
+      const args = [`--subject=${subject}`, `--n=${n}`, `--ack-window=${ackWindow}`];
+      await helperStatus(spawnHelper("neutral_pub.ts", args));
+    },
+  };
+}
+
 // -- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<never> {
@@ -322,6 +360,21 @@ async function main(): Promise<never> {
       break;
     case "connect":
       result = await connectTime(mod, n);
+      break;
+    case "jspub-par":
+      result = await jsPubPar(jsHost(mod), n);
+      break;
+    case "jspub-seq":
+      result = await jsPubSeq(jsHost(mod), n);
+      break;
+    case "consume":
+      result = await jsConsume(jsHost(mod), n);
+      break;
+    case "fetch":
+      result = await jsFetch(jsHost(mod), n);
+      break;
+    case "ordered":
+      result = await jsOrdered(jsHost(mod), n);
       break;
     default: { // mem
       const r = await sub(mod, n, "iter");

@@ -1,5 +1,5 @@
 // Small shared helpers for the benchmark scripts: the per-scenario counts, command-line flags, statistics (median,
-// percentiles), peak RSS from /proc/self/status, and the parent-exit watch of child processes.
+// percentiles), peak RSS and CPU time from /proc, and the parent-exit watch of child processes.
 // It measures nothing on its own and must not import either client under test or open sockets.
 
 export const CRLF = "\r\n";
@@ -15,7 +15,17 @@ export const SCENARIO_COUNTS: Record<string, number> = {
   "req-par": 20_000,
   connect: 20,
   mem: 1_000_000,
+  // JetStream rows: small enough that the five add ~2-3 minutes to a full run at nats.ws's rates
+  // (24k acked publishes/s, 23k fetched msgs/s), the loaded-stream rows at the issue's 500k.
+  "jspub-par": 50_000,
+  "jspub-seq": 5_000,
+  consume: 500_000,
+  fetch: 100_000, // a multiple of FETCH_BATCH, so that no batch waits out its expiry
+  ordered: 500_000,
 };
+
+/** Messages per `fetch()` in the fetch scenario (the issue's figure). */
+export const FETCH_BATCH = 1000;
 
 /** The value of `--name=value` on the command line, or `fallback`. */
 export function arg(name: string, fallback: string): string {
@@ -54,6 +64,22 @@ export function median(xs: number[]): number {
 export function percentile(sorted: number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * CPU time (user + system) a process has used so far, ms, from /proc/<pid>/stat ("self" for this
+ * one), or NaN where /proc or the process is missing. Resolution: one clock tick (10 ms).
+ */
+export function cpuMs(pid: number | "self"): number {
+  const TICKS_PER_S = 100; // USER_HZ, 100 on every Linux the bench runs on
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // the fields after "(comm) ": state is field 3, utime 14 and stime 15
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return NaN;
+  }
 }
 
 /** The process's peak resident set size (VmHWM) in MiB, or NaN where /proc is missing. */
