@@ -288,5 +288,14 @@ export function encodeHeaderBlock(h: MsgHdrs): Uint8Array {
   for (const [k, vs] of map ?? h) {
     for (let i = 0; i < vs.length; i++) flat.push(k, vs[i]);
   }
-  return getWire().encode(h.code || 0, h.description || "", flat);
+  const code = h.code || 0;
+  const description = h.description || "";
+  // an empty block is common (a JetStream publish without options): encode it once
+  if (flat.length === 0 && code === 0 && description === "") {
+    return emptyBlock ??= getWire().encode(0, "", flat);
+  }
+  return getWire().encode(code, description, flat);
 }
+
+/** The encoded empty header block (read-only: callers only pass it to the engine, which copies). */
+let emptyBlock: Uint8Array | undefined;

@@ -119,8 +119,8 @@ export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8A
 }
 
 // Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`).
-const DELIVERED = 0, STREAM_SEQ = 1, DELIVERY_SEQ = 2, TS_MS = 3, TS_NS = 4, PENDING = 5;
-const DOMAIN = 6, ACCOUNT = 8, STREAM = 10, CONSUMER = 12;
+const DELIVERED = 0, STREAM_SEQ = 1, DELIVERY_SEQ = 2, TS_NANOS = 3, PENDING = 4;
+const DOMAIN = 5, ACCOUNT = 7, STREAM = 9, CONSUMER = 11;
 
 /**
  * The `DeliveryInfo` of an ack reply subject, by the wasm parser. Throws a NatsError BAD_SUBJECT
@@ -144,8 +144,7 @@ export function parseInfo(reply: string): DeliveryInfo {
     deliveryCount: delivered,
     streamSequence: n[STREAM_SEQ],
     deliverySequence: n[DELIVERY_SEQ],
-    // Exact in BigInt, then one rounding to a double (ms * 1e6 + ns in doubles rounds twice).
-    timestampNanos: Number(BigInt(n[TS_MS]) * 1_000_000n + BigInt(n[TS_NS])),
+    timestampNanos: n[TS_NANOS],
     pending: n[PENDING],
     redelivered: delivered > 1,
   };

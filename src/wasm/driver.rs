@@ -303,7 +303,13 @@ impl Driver {
                 }
                 let pending = d.engine.transmit().len();
                 let has_records = !d.engine.batch().is_empty();
-                if pending > 0 && (origin == Origin::Host || pending >= SEND_NOW_BYTES) {
+                // A host pump with records to deliver sends after delivering them (this loop comes
+                // back once they are handled): what the handlers write in reply (a JetStream pull
+                // right after its SUB, acks) leaves in the same frame. Two small writes in a row
+                // would make the second wait out the server's delayed ACK (~40 ms: Deno's
+                // WebSocket leaves Nagle on).
+                let delivers_first = origin == Origin::Host && has_records && !d.delivering;
+                if pending > 0 && ((origin == Origin::Host && !delivers_first) || pending >= SEND_NOW_BYTES) {
                     d.send();
                 }
                 // a command's unsent bytes and undelivered records wait for the microtask (records
@@ -322,6 +328,8 @@ impl Driver {
                     d.engine.clear_batch();
                     if work.is_some() {
                         d.delivering = true;
+                    } else if !d.engine.transmit().is_empty() {
+                        d.send(); // nothing to run after all: what was held goes now
                     }
                     work
                 }

@@ -17,7 +17,6 @@ use wasm_bindgen::prelude::*;
 use super::bindings::{WasmConnection, get, get_bool, get_uint, invalid_option, js_error};
 use super::driver::Driver;
 use crate::error::{ErrorCode, NatsError};
-use crate::jetstream::NANOS_PER_MS;
 use crate::jetstream::ack::parse_ack_subject;
 use crate::jetstream::legacy::{LegacyMode, LegacyRun};
 use crate::jetstream::ordered::{DeliverPolicy, Filter, OrderedConsumer, OrderedOptions, ReplayPolicy};
@@ -25,15 +24,14 @@ use crate::jetstream::pull_options::{Mode, PullOptions, Settings};
 use crate::jetstream::run::ConsumerRun;
 
 /// Slots of the array `parseAckSubject` returns:
-/// - 0 delivered, 1 stream seq, 2 delivery (consumer) seq, 5 pending;
-/// - 3 the timestamp's whole milliseconds since the epoch (exact: below 2^53 ms, ~285,000 years)
-///   and 4 the nanoseconds left over (0..999,999): the u64 nanoseconds stay exact across the
-///   crossing, where one f64 would round them to ~256 ns;
-/// - 6..7 domain, 8..9 account hash, 10..11 stream, 12..13 consumer: `[start, end)` UTF-16
+/// - 0 delivered, 1 stream seq, 2 delivery (consumer) seq, 4 pending;
+/// - 3 the timestamp in nanoseconds since the epoch, the u64 rounded once to the nearest f64
+///   (about 256 ns apart today), the value nats.deno's `parseInt` gives;
+/// - 5..6 domain, 7..8 account hash, 9..10 stream, 11..12 consumer: `[start, end)` UTF-16
 ///   offsets into the subject; an empty range for no domain (v1, or `_`) and no account hash (v1).
 ///
 /// Counts above 2^53 lose precision as f64, as they do in nats.deno's `parseInt`.
-const ACK_INFO_LEN: usize = 14;
+const ACK_INFO_LEN: usize = 13;
 
 /// `[start, end)` of `part` in `subject` in UTF-16 code units (JS string indices). `part` is a
 /// slice of `subject` or empty; an empty part is `(0, 0)`.
@@ -68,8 +66,8 @@ pub fn parse_ack_subject_js(subject: &str) -> Result<Vec<f64>, JsValue> {
         info.delivered as f64,
         info.stream_seq as f64,
         info.delivery_seq as f64,
-        (info.timestamp_nanos / NANOS_PER_MS) as f64,
-        (info.timestamp_nanos % NANOS_PER_MS) as f64,
+        // u64 -> f64 rounds to nearest: one rounding, no arithmetic in doubles
+        info.timestamp_nanos as f64,
         info.pending as f64,
         d0,
         d1,
