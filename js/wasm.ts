@@ -18,7 +18,12 @@ const wasmUrl = new URL(
   here,
 );
 
-await init({ module_or_path: wasmUrl });
+const exports = await init({ module_or_path: wasmUrl });
+
+/** The wasm module's memory (for views on fixed buffers such as `ackStage()`'s). */
+export function wasmMemory(): WebAssembly.Memory {
+  return exports.memory;
+}
 
 setHeaderWire({
   encode: encodeHeaders,
@@ -27,6 +32,7 @@ setHeaderWire({
 
 // @deno-types="./wasm/nats_wasm.d.ts"
 export {
+  ackStage,
   base64Decode,
   base64Encode,
   credsSignNonce,
@@ -40,6 +46,7 @@ export {
   nkeySignNonce,
   nkeyVerify,
   normalizeServerUrl,
+  parseAckStaged,
   parseAckSubject,
   WasmConnection,
 } from "./wasm/nats_wasm.js";

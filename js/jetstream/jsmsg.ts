@@ -14,7 +14,7 @@ import { TE } from "../encoders.ts";
 import { ErrorCode, NatsError, toNatsError } from "../errors.ts";
 import { nanos } from "../util.ts";
 import type { MsgImpl } from "../msg.ts";
-import { parseAckSubject } from "../wasm.ts";
+import { ackStage, parseAckStaged, parseAckSubject, wasmMemory } from "../wasm.ts";
 import type { Msg, MsgHdrs, Payload, RequestOptions } from "../types.ts";
 
 /** What a JetStream message's reply subject says about it (nats.deno `DeliveryInfo`). */
@@ -121,6 +121,31 @@ export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8A
 // Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`).
 const DELIVERED = 0, STREAM_SEQ = 1, DELIVERY_SEQ = 2, TS_NANOS = 3, PENDING = 4;
 const DOMAIN = 5, ACCOUNT = 7, STREAM = 9, CONSUMER = 11;
+/** Slots in all (`ACK_INFO_LEN`). */
+const ACK_INFO_LEN = 13;
+
+/** Views on the staged parser's buffers in wasm memory (remade when the memory grows). */
+let stageIn: Uint8Array = new Uint8Array(0);
+let stageOut: Float64Array = new Float64Array(0);
+
+/**
+ * Runs the staged parser (no allocation, no string crossing) on an ASCII ack subject: true with
+ * the numbers in `stageOut` until the next call, false when it is not one (the caller asks
+ * `parseAckSubject`, which says why).
+ */
+function parseStaged(reply: string): boolean {
+  // a grown memory detaches the old views (their length drops to 0)
+  if (stageIn.length === 0) {
+    // ask first: the answer is allocated, which may grow (and so replace) the memory's buffer
+    const [inAt, inLen, outAt] = ackStage();
+    const buffer = wasmMemory().buffer as ArrayBuffer;
+    stageIn = new Uint8Array(buffer, inAt, inLen);
+    stageOut = new Float64Array(buffer, outAt, ACK_INFO_LEN);
+  }
+  if (reply.length > stageIn.length) return false;
+  const { read, written } = TE.encodeInto(reply, stageIn);
+  return read === reply.length && parseAckStaged(written);
+}
 
 /**
  * The `DeliveryInfo` of an ack reply subject, by the wasm parser. Throws a NatsError BAD_SUBJECT
@@ -128,18 +153,21 @@ const DOMAIN = 5, ACCOUNT = 7, STREAM = 9, CONSUMER = 11;
  */
 export function parseInfo(reply: string): DeliveryInfo {
   let n: Float64Array;
-  try {
-    n = parseAckSubject(reply);
-  } catch (err) {
-    throw toNatsError(err);
+  if (parseStaged(reply)) {
+    n = stageOut;
+  } else {
+    try {
+      n = parseAckSubject(reply);
+    } catch (err) {
+      throw toNatsError(err);
+    }
   }
-  const text = (at: number) => reply.slice(n[at], n[at + 1]);
   const delivered = n[DELIVERED];
   return {
-    domain: text(DOMAIN),
-    account_hash: text(ACCOUNT),
-    stream: text(STREAM),
-    consumer: text(CONSUMER),
+    domain: reply.slice(n[DOMAIN], n[DOMAIN + 1]),
+    account_hash: reply.slice(n[ACCOUNT], n[ACCOUNT + 1]),
+    stream: reply.slice(n[STREAM], n[STREAM + 1]),
+    consumer: reply.slice(n[CONSUMER], n[CONSUMER + 1]),
     redeliveryCount: delivered,
     deliveryCount: delivered,
     streamSequence: n[STREAM_SEQ],

@@ -104,6 +104,8 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
   private readonly cb?: JsMsgCallback;
   private readonly autoAck: boolean;
   private readonly ackTimeout: number;
+  /** Auto-ack: the message the user's loop is processing (acked when it asks for the next). */
+  private current?: JsMsg;
   max?: number;
   readonly closed: Promise<void>;
 
@@ -228,15 +230,31 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
     );
   }
 
+  /**
+   * Auto-ack acks a message once the user is done with it: when the loop asks for the next one
+   * (nats.deno's `dispatchedFn`), so a crash while processing leaves it to be redelivered. A loop
+   * left with `break` does not ack the message it was on.
+   */
+  override next(): Promise<IteratorResult<JsMsg>> {
+    const done = this.current;
+    this.current = undefined;
+    try {
+      done?.ack();
+    } catch {
+      // closed: the server redelivers what was not acked
+    }
+    return super.next();
+  }
+
   protected override take(): JsMsg {
     const m = super.take();
-    if (this.autoAck) m.ack();
+    if (this.autoAck) this.current = m;
     return m;
   }
 
   protected override handOff(v: JsMsg): boolean {
     const given = super.handOff(v);
-    if (given && this.autoAck) v.ack();
+    if (given && this.autoAck) this.current = v;
     return given;
   }
 

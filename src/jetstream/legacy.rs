@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use super::ack::parse_ack_subject;
 use super::backoff::jitter_ms;
 use super::heartbeat::HeartbeatMonitor;
-use super::status::{self, Conflict, Status};
+use super::status::{self, Conflict, Status, StatusError, header};
 use crate::client::{Fate, HookMsg, HookOp, SubHook};
 use crate::proto::Headers;
 
@@ -90,6 +90,10 @@ pub struct LegacyRun {
     ended: bool,
     ops: VecDeque<HookOp>,
 }
+
+/// The status headers read as numbers; a status with one unreadable is classified without them.
+const NUMERIC_HEADERS: [&str; 4] =
+    [header::LAST_CONSUMER, header::LAST_STREAM, header::PENDING_MESSAGES, header::PENDING_BYTES];
 
 /// 409s after which pulling again cannot help (nats.deno's `isTerminal409`).
 fn terminal_conflict(kind: Conflict) -> bool {
@@ -202,6 +206,16 @@ impl LegacyRun {
         };
         let status = match status::classify(h.code, &h.description, reply, |k| h.get(k)) {
             Ok(s) => s,
+            Err(e @ StatusError::BadHeader { .. }) => {
+                self.debug(format!("{} {e}", h.code));
+                // The code still says what happened (a no_wait fetch has no timer to end it, a
+                // deleted consumer must be reported): classify without the unreadable numbers.
+                let readable = |k: &str| h.get(k).filter(|_| !NUMERIC_HEADERS.contains(&k));
+                match status::classify(h.code, &h.description, reply, readable) {
+                    Ok(s) => s,
+                    Err(_) => return,
+                }
+            }
             Err(e) => return self.debug(format!("{} {e}", h.code)),
         };
         match status {

@@ -232,7 +232,8 @@ impl PullConsumer {
             }
         };
         // nats.deno reports descriptions in lower case, and an empty one as "unknown".
-        let lower = if description.is_empty() { "unknown".to_owned() } else { description.to_ascii_lowercase() };
+        let lower =
+            if description.is_empty() { "unknown".to_owned() } else { description.to_ascii_lowercase() };
         let pending = status.pending();
         if pending.any() {
             // The server ended a pull request and gave back what it did not fill.

@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { nakBody, nextBody, parseInfo, termBody, toJsMsg } from "../../js/jetstream/jsmsg.ts";
 import type { DeliveryInfo } from "../../js/jetstream/jsmsg.ts";
-import { parseAckSubject } from "../../js/wasm.ts";
+import { parseAckSubject, wasmMemory } from "../../js/wasm.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import type { Msg, Payload, PublishOptions, RequestOptions } from "../../js/types.ts";
 
@@ -241,4 +241,17 @@ Deno.test("jsmsg - ackAck: a +ACK request; true once, then false; its errors rej
     ErrorCode.ApiError,
     "received by a nats-wasm connection",
   );
+});
+
+Deno.test("jsmsg - the staged parser: long subjects fall back, a grown memory is followed", () => {
+  // longer than the 256-byte stage: parsed by the allocating path, same answer
+  const stream = "S".repeat(300);
+  const long = parseInfo(`$JS.ACK.${stream}.C.1.7.3.17.0`);
+  assertEquals([long.stream.length, long.streamSequence, long.deliverySequence], [300, 7, 3]);
+  assertEquals(parseInfo("$JS.ACK.S.C.1.5.2.17.0").streamSequence, 5);
+  // growing the memory detaches the stage's views; the next parse must remake them
+  wasmMemory().grow(1);
+  assertEquals(parseInfo("$JS.ACK.S.C.1.6.2.17.0").streamSequence, 6);
+  // a bad subject after a good one still says why
+  assertThrows(() => parseInfo("$JS.ACK.S.C.1.x.2.17.0"), ErrorCode.BadSubject, "not js message");
 });

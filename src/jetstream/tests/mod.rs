@@ -4,6 +4,7 @@
 //! values, never a panic.
 
 mod hostile;
+mod legacy;
 mod ordered_chain;
 mod pull_consume;
 mod pull_fetch;
