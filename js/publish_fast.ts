@@ -13,19 +13,35 @@ import { TE } from "./encoders.ts";
 import type { Payload } from "./types.ts";
 import type { WasmConnection } from "./wasm.ts";
 
+/**
+ * Subjects seen once that are remembered (so the second publish registers a handle) before the
+ * set starts over: a handle pays off only for a subject published again, and most subjects
+ * published once stay once (acks to `$JS.ACK...`, replies to inboxes).
+ */
+const MAX_SEEN_ONCE = 4096;
+
 /** Subject handles and the staging view of one connection. */
 export class FastPublisher {
   private handles = new Map<string, number>();
+  private seenOnce = new Set<string>();
   private staging: Uint8Array | null = null;
 
   /**
    * Publishes `payload` to `subject` through the staging buffer; false (nothing sent) when the
-   * payload does not fit, so that the caller takes the ordinary path. Throws BAD_PAYLOAD for a
+   * payload does not fit or the subject is new, so that the caller takes the ordinary path. Throws BAD_PAYLOAD for a
    * payload that is not bytes, a string or undefined, and the engine's error as a NatsError.
    */
   publish(wc: WasmConnection, subject: string, payload: Payload | undefined): boolean {
     let h = this.handles.get(subject);
     if (h === undefined) {
+      // the first publish to a subject takes the ordinary path (one crossing); registering a
+      // handle (a second crossing and a stored copy) waits until the subject comes back
+      if (!this.seenOnce.has(subject)) {
+        if (this.seenOnce.size >= MAX_SEEN_ONCE) this.seenOnce.clear();
+        this.seenOnce.add(subject);
+        return false;
+      }
+      this.seenOnce.delete(subject);
       // registering may grow wasm memory: done before the staging view is checked and written
       h = wc.subjectHandle(subject);
       if (h < 0) {
@@ -59,5 +75,6 @@ export class FastPublisher {
   reset(): void {
     this.staging = null;
     this.handles.clear();
+    this.seenOnce.clear();
   }
 }

@@ -97,6 +97,8 @@ export class OrderedPullConsumerImpl implements Consumer {
   /** Stream sequence of the last message a run gave the user (0: none yet). */
   private cursor = 0;
   private active?: ConsumerMessagesImpl;
+  /** How the consumer was first used: fetch (and next) and consume do not mix (nats.deno). */
+  private mode?: "fetch" | "consume";
 
   constructor(
     js: BaseApiClient,
@@ -125,19 +127,34 @@ export class OrderedPullConsumerImpl implements Consumer {
     return o;
   }
 
+  /** Why a run cannot start now (nats.deno's rules and texts), or undefined. */
+  private refusal(fetch: boolean, opts: Record<string, unknown>): string | undefined {
+    if (opts.bind) return "bind is not supported";
+    if (fetch) {
+      if (this.mode === "consume") return "ordered consumer already initialized as consume";
+      if (this.active !== undefined && !this.active.finished) {
+        return "ordered consumer doesn't support concurrent fetch";
+      }
+    } else {
+      if (this.mode === "fetch") return "ordered consumer initialized as fetch";
+      // one consume for the consumer's life, even after it stopped (nats.deno)
+      if (this.mode === "consume") return "ordered consumer doesn't support concurrent consume";
+    }
+    return undefined;
+  }
+
   private run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages> {
-    if (this.active !== undefined && !this.active.finished) {
-      const what = fetch ? "fetch" : "consume";
-      return Promise.reject(
-        new NatsError(`ordered consumer doesn't support concurrent ${what}`, ErrorCode.ApiError),
-      );
+    const refused = this.refusal(fetch, opts);
+    if (refused !== undefined) {
+      return Promise.reject(new NatsError(refused, ErrorCode.ApiError));
     }
     try {
       this.active = new ConsumerMessagesImpl(this.ctx, "", fetch, opts, this.orderedOptions());
-      return Promise.resolve(this.active);
     } catch (err) {
       return Promise.reject(err);
     }
+    this.mode = fetch ? "fetch" : "consume";
+    return Promise.resolve(this.active);
   }
 
   consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
