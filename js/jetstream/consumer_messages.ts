@@ -14,6 +14,7 @@ import { ErrorCode, NatsError } from "../errors.ts";
 import { TD } from "../encoders.ts";
 import { createInbox } from "../inbox.ts";
 import { QueuedIteratorImpl } from "../queued_iterator.ts";
+import { PacedIterator } from "./paced_iterator.ts";
 import type { SubscriptionImpl } from "../subscription.ts";
 import { reportUserError } from "../subscription.ts";
 import type { Msg, Publisher, SubscriptionOptions } from "../types.ts";
@@ -95,10 +96,7 @@ function statusData(type: string, data: string): unknown {
   }
 }
 
-/** A pull waiting for the user to take `at` messages. */
-type QueuedPull = { at: number; subject: string; body: Uint8Array };
-
-export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements ConsumerMessages {
+export class ConsumerMessagesImpl extends PacedIterator<JsMsg> implements ConsumerMessages {
   private readonly ctx: RunContext;
   private readonly sub: SubscriptionImpl;
   private readonly inbox: string;
@@ -106,7 +104,6 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
   private readonly expires: number;
   private readonly callback?: ConsumerCallbackFn;
   private readonly listeners: QueuedIteratorImpl<ConsumerStatus>[] = [];
-  private pulls: QueuedPull[] = [];
   private readonly ended = deferred<void | Error>();
   private endErr?: Error;
   /** The last message the user was given (an ordered consumer continues after it). */
@@ -170,10 +167,10 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
   private onEvent(kind: string, name: string, data: string, body: Uint8Array): void {
     switch (kind) {
       case "pull":
-        if (this.callback !== undefined || this.queuedCount() === 0) {
-          this.sendPull(data, body);
-        } else {
-          this.pulls.push({ at: this.received, subject: data, body: body.slice() });
+        {
+          // held behind the queued messages: a copy, so the batch's arena is not kept for it
+          const pull = body.slice();
+          this.whenReached(() => this.sendPull(data, pull));
         }
         break;
       case "status":
@@ -237,17 +234,6 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
     for (const l of this.listeners) l.push({ type, data });
   }
 
-  /** Taking a message may reach the pulls queued behind it. */
-  override next(): Promise<IteratorResult<JsMsg>> {
-    const r = super.next();
-    const pulls = this.pulls;
-    while (pulls.length > 0 && pulls[0].at <= this.processed) {
-      const p = pulls.shift()!;
-      this.sendPull(p.subject, p.body);
-    }
-    return r;
-  }
-
   protected override take(): JsMsg {
     const m = super.take();
     this.last = m;
@@ -262,7 +248,7 @@ export class ConsumerMessagesImpl extends QueuedIteratorImpl<JsMsg> implements C
 
   /** The iterator is finished (drained, left, stopped): forget the inbox, end the listeners. */
   private finished_(err?: Error): void {
-    this.pulls = [];
+    this.dropHeld();
     this.sub.unsubscribe();
     for (const l of this.listeners) l.end();
     const onCursor = this.ctx.onCursor;
