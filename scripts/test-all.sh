@@ -22,9 +22,9 @@ summary=()
 # tests against servers plus the 2 of the loss rules (tests/cluster/ledger_test.ts).
 declare -A MIN_PASSED=(
   [lint]=7
-  [engine]=274
-  [deno-unit]=113
-  [deno]=238
+  [engine]=335
+  [deno-unit]=114
+  [deno]=285
   [rust-api]=5
   [browser-page]=20
   [browser-wake]=5
