@@ -215,6 +215,12 @@ impl Connection {
         self.commands.pop_front()
     }
 
+    /// Called by the driver right before it sends `transmit()`: may end the frame with a PING
+    /// (`pings.rs` `nudge` says why).
+    pub fn prepare_transmit(&mut self) {
+        self.nudge();
+    }
+
     /// Bytes waiting to be sent as one frame (empty when none).
     pub fn transmit(&self) -> &[u8] {
         self.out.wire()

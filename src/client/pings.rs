@@ -34,6 +34,9 @@ pub(super) enum PingKind {
     DrainSubs,
     /// Connection drain, the final flush.
     DrainFlush,
+    /// Ends a frame so that the server answers, and so acknowledges it, at once
+    /// (`prepare_transmit`); its PONG settles nothing.
+    Nudge,
 }
 
 /// How an outstanding PING ended.
@@ -102,7 +105,7 @@ impl Connection {
                     self.complete_handshake(now_ms);
                 }
             }
-            (PingKind::Handshake | PingKind::Keepalive | PingKind::Check, _) => {}
+            (PingKind::Handshake | PingKind::Keepalive | PingKind::Check | PingKind::Nudge, _) => {}
             (PingKind::Flush(id), PingEnd::Pong) => self.batch.flush_end(id, None),
             (PingKind::Flush(id), PingEnd::Lost) => {
                 let err = NatsError::new(ErrorCode::Disconnect, "disconnected before the flush completed");
@@ -176,5 +179,17 @@ impl Connection {
     /// Whether no PING awaits its PONG (the handshake adds one so the server acks its frame).
     pub(super) fn no_ping_outstanding(&self) -> bool {
         self.pings.queue.is_empty()
+    }
+
+    /// Before a frame leaves: when connected and no PING is in flight, end it with one. The
+    /// server answers a PING at once, and that answer acknowledges the frame at the TCP level.
+    /// Without it a frame that draws no reply (acks, an UNSUB, plain publishes) holds the next
+    /// small write until the server's delayed ACK (~40 ms on Linux): Deno's WebSocket leaves
+    /// Nagle on, so a JetStream fetch loop waited that long per batch. One PING in flight at a
+    /// time: at most one per round trip, whatever the number of frames.
+    pub(super) fn nudge(&mut self) {
+        if self.phase == Phase::Connected && !self.out.wire().is_empty() && self.no_ping_outstanding() {
+            self.send_ping(PingKind::Nudge);
+        }
     }
 }

@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::env::{console_error, now_ms, queue_microtask};
+use super::turn::TurnEnd;
 use super::wake::WakeListeners;
 use crate::client::{Batch, Connection, TransportCmd};
 use crate::error::{ErrorCode, NatsError};
@@ -145,6 +146,10 @@ pub(crate) struct Driver {
     on_timer: Closure<dyn FnMut()>,
     /// `None` only while being dropped with the microtask still queued (see `Drop`).
     on_flush: Option<Closure<dyn FnMut()>>,
+    /// A frame was sent in this turn: later `on_flush` microtasks of the turn leave their bytes
+    /// for `turn_end`, which sends them together.
+    sent_this_turn: bool,
+    turn_end: TurnEnd,
 }
 
 pub(crate) type SharedDriver = Rc<RefCell<Driver>>;
@@ -155,8 +160,11 @@ pub(crate) enum Origin {
     /// An application command: bytes go out at the end of the current task (unless already large)
     /// and records are delivered from the `on_flush` microtask, after the command has returned.
     Command,
-    /// A socket event, a timer or the `on_flush` microtask itself: send and deliver now.
+    /// A socket event, a timer or the end of a turn: send and deliver now.
     Host,
+    /// The `on_flush` microtask: deliver now; send now only if nothing was sent in this turn yet,
+    /// else at the turn's end (so a loop's per-iteration writes share one frame).
+    Microtask,
 }
 
 impl Driver {
@@ -177,6 +185,17 @@ impl Driver {
             let on_flush = Closure::<dyn FnMut()>::new(move || {
                 if let Some(this) = w.upgrade() {
                     this.borrow_mut().flush_scheduled = false;
+                    Driver::pump(&this, Origin::Microtask);
+                }
+            });
+            let w = weak.clone();
+            let on_turn_end = Closure::<dyn FnMut()>::new(move || {
+                if let Some(this) = w.upgrade() {
+                    {
+                        let mut d = this.borrow_mut();
+                        d.turn_end.ran();
+                        d.sent_this_turn = false;
+                    }
                     Driver::pump(&this, Origin::Host);
                 }
             });
@@ -196,6 +215,8 @@ impl Driver {
                 wake: Some(wake),
                 on_timer,
                 on_flush: Some(on_flush),
+                sent_this_turn: false,
+                turn_end: TurnEnd::new(on_turn_end),
             })
         })
     }
@@ -300,6 +321,7 @@ impl Driver {
                 d.run_transport_cmds();
                 if d.wake.is_some() && d.engine.is_closed() {
                     d.wake = None;
+                    d.turn_end.close();
                 }
                 let pending = d.engine.transmit().len();
                 let has_records = !d.engine.batch().is_empty();
@@ -308,9 +330,10 @@ impl Driver {
                 // right after its SUB, acks) leaves in the same frame. Two small writes in a row
                 // would make the second wait out the server's delayed ACK (~40 ms: Deno's
                 // WebSocket leaves Nagle on).
-                let delivers_first = origin == Origin::Host && has_records && !d.delivering;
-                if pending > 0 && ((origin == Origin::Host && !delivers_first) || pending >= SEND_NOW_BYTES) {
-                    d.send();
+                let host = origin != Origin::Command;
+                let delivers_first = host && has_records && !d.delivering;
+                if pending > 0 && ((host && !delivers_first) || pending >= SEND_NOW_BYTES) {
+                    d.send_in_turn(origin);
                 }
                 // a command's unsent bytes and undelivered records wait for the microtask (records
                 // of a command issued from inside a delivery are taken by that delivery's loop)
@@ -329,7 +352,7 @@ impl Driver {
                     if work.is_some() {
                         d.delivering = true;
                     } else if !d.engine.transmit().is_empty() {
-                        d.send(); // nothing to run after all: what was held goes now
+                        d.send_in_turn(origin); // nothing to run after all: what was held goes now
                     }
                     work
                 }
@@ -344,10 +367,23 @@ impl Driver {
         }
     }
 
+    /// Sends now, unless a microtask flush comes after another send of this turn: then the bytes
+    /// wait for the turn's end (one frame for, say, a loop's acks; each small frame costs a
+    /// syscall here and a frame decode on the server).
+    fn send_in_turn(&mut self, origin: Origin) {
+        if origin == Origin::Microtask && self.sent_this_turn && self.engine.transmit().len() < SEND_NOW_BYTES
+        {
+            self.turn_end.post();
+            return;
+        }
+        self.send();
+    }
+
     fn send(&mut self) {
         // Send errors are ignored: a dead socket is reported by its close event or found stale by
         // the ping timer.
         if let Some(sock) = self.socket.as_ref().filter(|s| s.opened) {
+            self.engine.prepare_transmit();
             let data = self.engine.transmit();
             if self.debug {
                 debug_frame(">", data);
@@ -359,6 +395,8 @@ impl Driver {
             } else {
                 let _ = sock.ws.send_with_u8_array(data);
             }
+            self.sent_this_turn = true;
+            self.turn_end.post();
         }
         self.engine.consume_transmit();
     }

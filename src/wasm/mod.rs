@@ -12,4 +12,5 @@ pub(crate) mod env;
 pub mod jetstream_bindings;
 pub mod rust_api;
 pub(crate) mod sync;
+mod turn;
 mod wake;

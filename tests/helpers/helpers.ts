@@ -283,6 +283,8 @@ export const td = new TextDecoder();
 /** One client connection accepted by a FakeServer. */
 export class FakeConn {
   readonly lines: string[] = [];
+  /** WebSocket messages (frames) received from the client. */
+  frames = 0;
   #buf = "";
   #waiters: { re: RegExp; l: Latch<string>; from: number }[] = [];
   #closed = latch<void>();
@@ -290,6 +292,7 @@ export class FakeConn {
   constructor(readonly index: number, readonly ws: WebSocket, readonly autoPong: boolean) {
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e) => {
+      this.frames++;
       this.#buf += typeof e.data === "string"
         ? e.data
         : td.decode(new Uint8Array(e.data as ArrayBuffer));

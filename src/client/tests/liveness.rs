@@ -173,3 +173,33 @@ fn a_client_initiated_reconnect_says_so() {
     let d = h.status_details().into_iter().find(|s| s.0 == "disconnect").unwrap();
     assert_eq!(d, ("disconnect".into(), "a:1".into(), "client initiated reconnect".into()));
 }
+
+#[test]
+fn a_frame_ends_with_one_nudge_ping_at_a_time_and_its_pong_settles_nothing() {
+    let mut h = H::connected(opts(&[]));
+    // nothing to send: nothing added
+    h.c.prepare_transmit();
+    assert_eq!(h.c.transmit(), b"");
+    h.c.publish("a", None, None, b"x").unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert_eq!(h.sent(), "PUB a 1\r\nx\r\nPING\r\n", "the frame draws an answer at once");
+    // one in flight: the next frame goes as it is
+    h.c.publish("a", None, None, b"y").unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert_eq!(h.sent(), "PUB a 1\r\ny\r\n");
+    // a flush behind the nudge: the first PONG answers the nudge, the second the flush
+    let id = h.cmd(|c, _| c.flush()).unwrap();
+    assert_eq!(h.sent(), "PING\r\n");
+    h.feed("PONG\r\n");
+    assert!(h.take_recs().iter().all(|r| !r.is(kind::FLUSH_END)), "the nudge's PONG settles nothing");
+    h.feed("PONG\r\n");
+    let end = only(&h.take_recs(), kind::FLUSH_END);
+    assert_eq!((end.id, end.f[0].as_str()), (id, ""));
+    // nothing in flight again: the next frame is nudged
+    h.c.publish("a", None, None, b"z").unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert_eq!(h.sent(), "PUB a 1\r\nz\r\nPING\r\n");
+}
