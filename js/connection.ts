@@ -19,6 +19,7 @@ import { FastPublisher } from "./publish_fast.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
 import { JetStreamClientImpl } from "./jetstream/client.ts";
 import { JetStreamManagerImpl } from "./jetstream/manager.ts";
+import type { JetStreamHost } from "./jetstream/host.ts";
 import type {
   JetStreamClient,
   JetStreamManager,
@@ -67,7 +68,7 @@ export function connect(opts: ConnectionOptions = {}): Promise<NatsConnection> {
 const closedError = () => NatsError.errorForCode(ErrorCode.ConnectionClosed);
 
 /** The NatsConnection implementation. */
-export class NatsConnectionImpl implements NatsConnection, RouterHost {
+export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStreamHost {
   /** The options in effect (defaults applied). */
   options: ParsedOptions;
   /** The engine; null once closed (and freed). */

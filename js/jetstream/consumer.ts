@@ -10,7 +10,8 @@
 import { ErrorCode, NatsError } from "../errors.ts";
 import type { BaseApiClient } from "./api.ts";
 import { ConsumerAPIImpl } from "./consumers.ts";
-import { ConsumerMessagesImpl, type RunContext, type RunHost } from "./consumer_messages.ts";
+import { ConsumerMessagesImpl, type RunContext } from "./consumer_messages.ts";
+import type { JetStreamHost } from "./host.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import { StreamAPIImpl } from "./streams.ts";
 import type {
@@ -30,13 +31,13 @@ const ACK_TIMEOUT = 5000;
 
 /** The parts of `nc.jetstream()` a consumer uses. */
 function runContext(js: BaseApiClient, api: ConsumerAPIImpl, stream: string): RunContext {
-  const nc = js.nc as unknown as RunHost & { options?: { inboxPrefix?: string } };
+  const nc = js.nc as unknown as JetStreamHost;
   return {
     host: nc,
     api,
     stream,
     nextPrefix: `${js.prefix}.CONSUMER.MSG.NEXT.${stream}`,
-    inboxPrefix: nc.options?.inboxPrefix ?? "",
+    inboxPrefix: nc.options.inboxPrefix ?? "",
     ackTimeout: ACK_TIMEOUT,
   };
 }
@@ -47,16 +48,9 @@ async function firstOf(run: ConsumerMessages): Promise<JsMsg | null> {
   return null;
 }
 
-export class PullConsumerImpl implements Consumer {
-  private readonly api: ConsumerAPIImpl;
-  private readonly ctx: RunContext;
-  private _info: ConsumerInfo;
-
-  constructor(js: BaseApiClient, api: ConsumerAPIImpl, info: ConsumerInfo) {
-    this.api = api;
-    this._info = info;
-    this.ctx = runContext(js, api, info.stream_name);
-  }
+/** `consume()`, `fetch()` and `next()` over one `run()` per call (the subclass starts it). */
+abstract class RunsConsumer {
+  protected abstract run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages>;
 
   consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
     return this.run(false, opts as Record<string, unknown>);
@@ -69,8 +63,21 @@ export class PullConsumerImpl implements Consumer {
   async next(opts: NextOptions = {}): Promise<JsMsg | null> {
     return firstOf(await this.fetch({ ...opts, max_messages: 1 }));
   }
+}
 
-  private run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages> {
+export class PullConsumerImpl extends RunsConsumer implements Consumer {
+  private readonly api: ConsumerAPIImpl;
+  private readonly ctx: RunContext;
+  private _info: ConsumerInfo;
+
+  constructor(js: BaseApiClient, api: ConsumerAPIImpl, info: ConsumerInfo) {
+    super();
+    this.api = api;
+    this._info = info;
+    this.ctx = runContext(js, api, info.stream_name);
+  }
+
+  protected run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages> {
     try {
       return Promise.resolve(new ConsumerMessagesImpl(this.ctx, this._info.name, fetch, opts));
     } catch (err) {
@@ -88,7 +95,7 @@ export class PullConsumerImpl implements Consumer {
   }
 }
 
-export class OrderedPullConsumerImpl implements Consumer {
+export class OrderedPullConsumerImpl extends RunsConsumer implements Consumer {
   private readonly api: ConsumerAPIImpl;
   private readonly ctx: RunContext;
   private readonly stream: string;
@@ -106,6 +113,7 @@ export class OrderedPullConsumerImpl implements Consumer {
     stream: string,
     opts: Partial<OrderedConsumerOptions>,
   ) {
+    super();
     this.api = api;
     this.stream = stream;
     this.opts = opts;
@@ -143,7 +151,7 @@ export class OrderedPullConsumerImpl implements Consumer {
     return undefined;
   }
 
-  private run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages> {
+  protected run(fetch: boolean, opts: Record<string, unknown>): Promise<ConsumerMessages> {
     const refused = this.refusal(fetch, opts);
     if (refused !== undefined) {
       return Promise.reject(new NatsError(refused, ErrorCode.ApiError));
@@ -155,18 +163,6 @@ export class OrderedPullConsumerImpl implements Consumer {
     }
     this.mode = fetch ? "fetch" : "consume";
     return Promise.resolve(this.active);
-  }
-
-  consume(opts: ConsumeOptions = {}): Promise<ConsumerMessages> {
-    return this.run(false, opts as Record<string, unknown>);
-  }
-
-  fetch(opts: FetchOptions = {}): Promise<ConsumerMessages> {
-    return this.run(true, opts as Record<string, unknown>);
-  }
-
-  async next(opts: NextOptions = {}): Promise<JsMsg | null> {
-    return firstOf(await this.fetch({ ...opts, max_messages: 1 }));
   }
 
   /** The current consumer of the chain (cached: as last created or read). */

@@ -14,10 +14,11 @@ import { ErrorCode, NatsError } from "../errors.ts";
 import { TD } from "../encoders.ts";
 import { createInbox } from "../inbox.ts";
 import { QueuedIteratorImpl } from "../queued_iterator.ts";
+import { HookInput, type JetStreamHost } from "./host.ts";
 import { PacedIterator } from "./paced_iterator.ts";
 import type { SubscriptionImpl } from "../subscription.ts";
 import { reportUserError } from "../subscription.ts";
-import type { Msg, Publisher, SubscriptionOptions } from "../types.ts";
+import type { Msg } from "../types.ts";
 import { deferred } from "../util.ts";
 import { toJsMsg } from "./jsmsg.ts";
 import type { JsMsg } from "./jsmsg.ts";
@@ -31,12 +32,6 @@ import type {
 } from "./types.ts";
 import { ConsumerDebugEvents, ConsumerEvents } from "./types.ts";
 
-/** The run's answers to `check` and `create` (`run::input` in Rust). */
-const INPUT_OK = 0;
-const INPUT_STREAM_NOT_FOUND = 1;
-const INPUT_CONSUMER_NOT_FOUND = 2;
-const INPUT_FAILED = 3;
-
 /** JetStream API `err_code`s of a missing stream and a missing consumer (ADR-7). */
 const ERR_STREAM_NOT_FOUND = 10059;
 const ERR_CONSUMER_NOT_FOUND = 10014;
@@ -44,23 +39,9 @@ const ERR_CONSUMER_NOT_FOUND = 10014;
 /** A `next()`/`fetch()` with a timer of at least this many ms fails on missed heartbeats. */
 const FETCH_HEARTBEAT_CHECK_MS = 60_000;
 
-/** What a run needs of the connection (`NatsConnectionImpl`). */
-export interface RunHost extends Publisher {
-  subscribe(subject: string, opts: SubscriptionOptions): SubscriptionImpl;
-  consumePull(
-    sub: SubscriptionImpl,
-    nextPrefix: string,
-    consumer: string,
-    fetch: boolean,
-    opts: Record<string, unknown>,
-    ordered?: Record<string, unknown>,
-  ): void;
-  hookInput(sub: SubscriptionImpl, code: number, data: string): void;
-}
-
 /** What a run needs of its consumer. */
 export interface RunContext {
-  host: RunHost;
+  host: JetStreamHost;
   api: ConsumerAPI;
   stream: string;
   /** `<api prefix>.CONSUMER.MSG.NEXT.<stream>`. */
@@ -77,9 +58,9 @@ export interface RunContext {
 /** The input code for an API error of a check or a creation. */
 function inputFor(err: unknown): number {
   const code = (err as NatsError)?.api_error?.err_code;
-  if (code === ERR_STREAM_NOT_FOUND) return INPUT_STREAM_NOT_FOUND;
-  if (code === ERR_CONSUMER_NOT_FOUND) return INPUT_CONSUMER_NOT_FOUND;
-  return INPUT_FAILED;
+  if (code === ERR_STREAM_NOT_FOUND) return HookInput.StreamNotFound;
+  if (code === ERR_CONSUMER_NOT_FOUND) return HookInput.ConsumerNotFound;
+  return HookInput.Failed;
 }
 
 /** A status's data as nats.deno gives it: counts as numbers, discard as an object. */
@@ -184,7 +165,7 @@ export class ConsumerMessagesImpl extends PacedIterator<JsMsg> implements Consum
         break;
       case "check":
         this.ctx.api.info(this.ctx.stream, name).then(
-          () => this.answer(INPUT_OK, ""),
+          () => this.answer(HookInput.Ok, ""),
           (err) => this.answer(inputFor(err), (err as Error).message),
         );
         break;
@@ -202,13 +183,13 @@ export class ConsumerMessagesImpl extends PacedIterator<JsMsg> implements Consum
     try {
       config = JSON.parse(TD.decode(body)) as ConsumerConfig;
     } catch (err) {
-      this.answer(INPUT_FAILED, (err as Error).message);
+      this.answer(HookInput.Failed, (err as Error).message);
       return;
     }
     api.add(stream, config).then(
       (ci) => {
         this.ctx.onCreated?.(ci);
-        this.answer(INPUT_OK, "");
+        this.answer(HookInput.Ok, "");
       },
       (err) => this.answer(inputFor(err), (err as Error).message),
     );

@@ -15,13 +15,14 @@ import { createInbox } from "../inbox.ts";
 import { nuid } from "../nuid.ts";
 import type { SubscriptionImpl } from "../subscription.ts";
 import { reportUserError } from "../subscription.ts";
-import type { Msg, Publisher, QueuedIterator, SubscriptionOptions } from "../types.ts";
+import type { Msg, QueuedIterator } from "../types.ts";
 import { deferred, nanos } from "../util.ts";
 import type { BaseApiClient } from "./api.ts";
 import { checkJsError, checkJsErrorCode, validateName } from "./api.ts";
 import { consumerOpts, isConsumerOptsBuilder } from "./consumer_opts.ts";
 import { ConsumerAPIImpl } from "./consumers.ts";
 import { type JsMsg, toJsMsg } from "./jsmsg.ts";
+import { HookInput, type JetStreamHost } from "./host.ts";
 import { PacedIterator } from "./paced_iterator.ts";
 import { AckPolicy, DeliverPolicy } from "./types.ts";
 import type {
@@ -35,33 +36,10 @@ import type {
   PullOptions,
 } from "./types.ts";
 
-/** The hook's inputs (`legacy::input` in Rust). */
-const INPUT_OK = 0;
-const INPUT_FAILED = 3;
-const INPUT_WATCH = 10;
-
 /** Idle heartbeat of an ordered push consumer unless the user set one, ms (nats.deno's). */
 const ORDERED_HEARTBEAT = 5000;
 /** Ack wait of an ordered push consumer (it never acks), ms: nats.deno's 22 hours. */
 const ORDERED_ACK_WAIT = 22 * 60 * 60 * 1000;
-
-/** What the legacy API needs of the connection (`NatsConnectionImpl`). */
-export interface LegacyHost extends Publisher {
-  subscribe(subject: string, opts: SubscriptionOptions): SubscriptionImpl;
-  request(subject: string, data?: Uint8Array, opts?: Record<string, unknown>): Promise<Msg>;
-  attachLegacy(
-    sub: SubscriptionImpl,
-    kind: string,
-    idleHeartbeat: number,
-    inbox: string,
-    name: string,
-    batch: number,
-    maxBytes: number,
-    expires: number,
-  ): void;
-  hookInput(sub: SubscriptionImpl, code: number, data: string): void;
-  options: { inboxPrefix?: string };
-}
 
 /** A subscription's resolved options: where it delivers, which consumer, how it acks. */
 interface SubInfo {
@@ -99,7 +77,7 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
   implements JetStreamSubscription {
   readonly sub: SubscriptionImpl;
   readonly info: SubInfo;
-  protected readonly host: LegacyHost;
+  protected readonly host: JetStreamHost;
   protected readonly api: ConsumerAPIImpl;
   private readonly cb?: JsMsgCallback;
   private readonly autoAck: boolean;
@@ -110,7 +88,7 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
   readonly closed: Promise<void>;
 
   constructor(
-    host: LegacyHost,
+    host: JetStreamHost,
     api: ConsumerAPIImpl,
     info: SubInfo,
     kind: string,
@@ -224,9 +202,9 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
         info.name = ci.name;
         info.config = ci.config;
         info.deliver = deliver;
-        this.host.hookInput(this.sub, INPUT_OK, "");
+        this.host.hookInput(this.sub, HookInput.Ok, "");
       },
-      (err) => this.host.hookInput(this.sub, INPUT_FAILED, (err as Error).message),
+      (err) => this.host.hookInput(this.sub, HookInput.Failed, (err as Error).message),
     );
   }
 
@@ -306,7 +284,7 @@ export class JetStreamPullSubscriptionImpl extends JetStreamSubscriptionImpl
   private readonly prefix: string;
 
   constructor(
-    host: LegacyHost,
+    host: JetStreamHost,
     api: ConsumerAPIImpl,
     info: SubInfo,
     prefix: string,
@@ -322,7 +300,7 @@ export class JetStreamPullSubscriptionImpl extends JetStreamSubscriptionImpl
     const expires = opts.expires && opts.expires > 0 ? opts.expires : 0;
     if (hb && expires === 0) throw new Error("idle_heartbeat requires expires");
     if (hb > expires) throw new Error("expires must be greater than idle_heartbeat");
-    if (hb) this.host.hookInput(this.sub, INPUT_WATCH, `${hb}:${expires}`);
+    if (hb) this.host.hookInput(this.sub, HookInput.Watch, `${hb}:${expires}`);
     const { stream, name } = this.info;
     this.host.publish(
       `${this.prefix}.CONSUMER.MSG.NEXT.${stream}.${name}`,
@@ -345,7 +323,12 @@ function pullArgs(opts: Partial<PullOptions>): Record<string, unknown> {
 
 /** `js.fetch`'s iterator: one pull request's messages; the hook ends it. */
 class FetchIterator extends PacedIterator<JsMsg> {
-  constructor(host: LegacyHost, subject: string, opts: Partial<PullOptions>, ackTimeout: number) {
+  constructor(
+    host: JetStreamHost,
+    subject: string,
+    opts: Partial<PullOptions>,
+    ackTimeout: number,
+  ) {
     super();
     const args = pullArgs(opts);
     const expires = opts.expires || 0;
@@ -388,7 +371,7 @@ export function legacyFetch(
   validateName("stream", stream);
   validateName("durable", durable);
   const subject = `${js.prefix}.CONSUMER.MSG.NEXT.${stream}.${durable}`;
-  return new FetchIterator(js.nc as unknown as LegacyHost, subject, opts, js.timeout);
+  return new FetchIterator(js.nc as unknown as JetStreamHost, subject, opts, js.timeout);
 }
 
 /** `js.pull(stream, durable, expires)`: one message; `expires` 0 asks with no_wait. */
@@ -421,7 +404,7 @@ async function processOptions(
 ): Promise<SubInfo> {
   const o = isConsumerOptsBuilder(opts) ? opts.getOpts() : opts;
   const config: Partial<ConsumerConfig> = { ...(o.config ?? {}) };
-  const host = js.nc as unknown as LegacyHost;
+  const host = js.nc as unknown as JetStreamHost;
   const ordered = o.ordered === true;
   if (ordered) {
     const bad = (what: string) => new NatsError(`ordered consumer: ${what}`, ErrorCode.ApiError);
@@ -521,7 +504,7 @@ export async function legacySubscribe(
   if (!info.isBind && !info.config.deliver_subject) {
     throw new Error("push consumer requires deliver_subject");
   }
-  const host = js.nc as unknown as LegacyHost;
+  const host = js.nc as unknown as JetStreamHost;
   const sub = new JetStreamSubscriptionImpl(
     host,
     api,
@@ -556,7 +539,7 @@ export async function legacyPullSubscribe(
   if (ack === AckPolicy.None || ack === AckPolicy.All) {
     throw new Error("ack policy for pull consumers must be explicit");
   }
-  const host = js.nc as unknown as LegacyHost;
+  const host = js.nc as unknown as JetStreamHost;
   const sub = new JetStreamPullSubscriptionImpl(host, api, info, js.prefix, js.timeout);
   try {
     await maybeCreateConsumer(api, info);

@@ -2,7 +2,8 @@
 //! messages and statuses, the shim's inputs and the virtual clock in; fates and the exact hook ops
 //! (control publishes, `fc`/`error`/`reset`/debug events, resubscribes, the end) out.
 
-use crate::client::{Fate, HookMsg, HookOp, SubHook};
+use super::{feed_hook, hook_ops};
+use crate::client::{Fate, HookOp, SubHook};
 use crate::jetstream::legacy::{LegacyMode, LegacyRun, input};
 
 const INBOX: &str = "_INBOX.legacy";
@@ -29,20 +30,12 @@ fn fetch(batch: u64, max_bytes: u64, expires_ms: u64) -> LegacyRun {
 }
 
 fn ops(run: &mut LegacyRun) -> Vec<HookOp> {
-    std::iter::from_fn(|| run.poll_op()).collect()
+    hook_ops(run)
 }
 
 /// A user message with reply `reply`.
 fn msg(run: &mut LegacyRun, reply: Option<&str>, payload: &str, now: u64) -> (Fate, Vec<HookOp>) {
-    let m = HookMsg {
-        subject: INBOX.as_bytes(),
-        reply: reply.map(str::as_bytes),
-        headers: None,
-        payload: payload.as_bytes(),
-        status: 0,
-    };
-    let fate = run.on_message(&m, now);
-    (fate, ops(run))
+    feed_hook(run, INBOX, (0, None), reply, payload, now)
 }
 
 /// A status message: `code` as the engine read it inline, `block` the raw header block.
@@ -53,15 +46,7 @@ fn status_with_reply(
     reply: Option<&str>,
     now: u64,
 ) -> (Fate, Vec<HookOp>) {
-    let m = HookMsg {
-        subject: INBOX.as_bytes(),
-        reply: reply.map(str::as_bytes),
-        headers: block.map(str::as_bytes),
-        payload: b"",
-        status: code,
-    };
-    let fate = run.on_message(&m, now);
-    (fate, ops(run))
+    feed_hook(run, INBOX, (code, block), reply, "", now)
 }
 
 /// A status whose code is the one in its (well-formed) block, without reply.

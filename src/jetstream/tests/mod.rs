@@ -12,7 +12,34 @@ mod recovery;
 mod run;
 
 use super::pull::{Action, Mode, PullConsumer, PullOptions, Settings};
+use crate::client::{Fate, HookMsg, HookOp, SubHook};
 use crate::proto::Headers;
+
+/// Every op a hook has queued, in order.
+fn hook_ops(hook: &mut impl SubHook) -> Vec<HookOp> {
+    std::iter::from_fn(|| hook.poll_op()).collect()
+}
+
+/// Feeds one message on `inbox` to a hook: a user message (`code` 0, no block) or a status (`code`
+/// as the engine read it inline, `block` the raw header block); returns its fate and the ops.
+fn feed_hook(
+    hook: &mut impl SubHook,
+    inbox: &str,
+    (code, block): (u16, Option<&str>),
+    reply: Option<&str>,
+    payload: &str,
+    now: u64,
+) -> (Fate, Vec<HookOp>) {
+    let m = HookMsg {
+        subject: inbox.as_bytes(),
+        reply: reply.map(str::as_bytes),
+        headers: block.map(str::as_bytes),
+        payload: payload.as_bytes(),
+        status: code,
+    };
+    let fate = hook.on_message(&m, now);
+    (fate, hook_ops(hook))
+}
 
 /// Starts a run at `now` and returns it with its first actions.
 fn start(opts: PullOptions, mode: Mode, now: u64) -> (PullConsumer, Vec<Action>) {

@@ -2,7 +2,8 @@
 //! statuses, the shim's answers and the virtual clock in; fates and the exact hook ops (pull,
 //! status, check and create events, the end) out, for consume, fetch and the ordered consumer.
 
-use crate::client::{Fate, HookMsg, HookOp, SubHook};
+use super::{feed_hook, hook_ops};
+use crate::client::{Fate, HookOp, SubHook};
 use crate::jetstream::ordered::{OrderedConsumer, OrderedOptions};
 use crate::jetstream::pull::{Mode, PullOptions, Settings};
 use crate::jetstream::run::{ConsumerRun, input};
@@ -34,33 +35,17 @@ fn ordered(opts: PullOptions, mode: Mode) -> (ConsumerRun, Vec<HookOp>) {
 }
 
 fn ops(run: &mut ConsumerRun) -> Vec<HookOp> {
-    std::iter::from_fn(|| run.poll_op()).collect()
+    hook_ops(run)
 }
 
 /// A user message on the inbox.
 fn msg(run: &mut ConsumerRun, reply: Option<&str>, payload: &str, now: u64) -> (Fate, Vec<HookOp>) {
-    let m = HookMsg {
-        subject: INBOX.as_bytes(),
-        reply: reply.map(str::as_bytes),
-        headers: None,
-        payload: payload.as_bytes(),
-        status: 0,
-    };
-    let fate = run.on_message(&m, now);
-    (fate, ops(run))
+    feed_hook(run, INBOX, (0, None), reply, payload, now)
 }
 
 /// A status message: `code` as the engine read it inline, `block` the raw header block.
 fn status(run: &mut ConsumerRun, code: u16, block: Option<&str>, now: u64) -> (Fate, Vec<HookOp>) {
-    let m = HookMsg {
-        subject: INBOX.as_bytes(),
-        reply: None,
-        headers: block.map(str::as_bytes),
-        payload: b"",
-        status: code,
-    };
-    let fate = run.on_message(&m, now);
-    (fate, ops(run))
+    feed_hook(run, INBOX, (code, block), None, "", now)
 }
 
 fn answer(run: &mut ConsumerRun, code: u32, data: &str, now: u64, random: u64) -> Vec<HookOp> {
