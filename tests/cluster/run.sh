@@ -19,6 +19,8 @@ trap cleanup EXIT
   echo "cluster: 0 passed, 1 failed"
   exit 1
 }
+# servers and JetStream stores a killed earlier run left behind: every run starts fresh
+tests/cluster/servers.sh stop all >/dev/null 2>&1 || true
 if ! { tests/cluster/servers.sh start cluster && tests/cluster/servers.sh wait-cluster; }; then
   echo "cluster: 0 passed, 1 failed"
   exit 1

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts, stops and injects faults into the nats-servers of tests/cluster/ (the three-node
-# cluster n1 n2 n3, and the lone servers slow, bigpending and browser). Every server listens on
+# cluster n1 n2 n3, and the lone servers slow, bigpending, browser and js). Every server listens on
 # 127.0.0.1, ports 17100-17199 only. Pid files and logs: <repo>/.tmp/cluster/<name>.pid / .log.
+# A config naming NATS_JS_STORE_DIR (JetStream) gets a fresh store folder outside the repo
+# (mktemp -d under $TMPDIR or /tmp, recorded in <name>.jsdir) when it starts without one; the
+# folder survives kill/restart (streams come back from disk) and is removed by `stop`.
 #
 #   servers.sh start <name>... | cluster   start (no-op if running); returns once it answers
 #   servers.sh stop <name>... | all        SIGCONT (in case it is frozen), SIGTERM, then SIGKILL
@@ -12,8 +15,11 @@
 #   servers.sh ldm <name>                  lame-duck mode: nats-server --signal ldm=<pid>
 #   servers.sh pid <name>                  prints the pid of a running server
 #   servers.sh wait-cluster                returns once n1 n2 n3 each route to both others (<= 15 s)
+#   servers.sh wait-js                     returns once n1 n2 n3 each report JetStream healthy: a
+#                                          meta leader known and every asset current (<= 30 s)
 #
-# Must not: touch tests/nats/ (scripts/nats-server.sh owns those), or wait without a bound.
+# Must not: touch tests/nats/ (scripts/nats-server.sh owns those), wait without a bound, or remove
+# a folder it did not create.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,22 +60,45 @@ pid_of() { # prints the pid when the server named $1 is alive
   printf '%s\n' "$pid"
 }
 
+# store_dir NAME: prints the JetStream store folder of NAME, creating (and recording) a fresh one
+# when it has none yet
+store_dir() {
+  local rec="$TMP/$1.jsdir" d
+  if [ -f "$rec" ] && d="$(cat "$rec")" && [ -d "$d" ]; then
+    printf '%s\n' "$d"
+    return 0
+  fi
+  d="$(mktemp -d "${TMPDIR:-/tmp}/nats-wasm-cluster-$1.XXXXXX")"
+  printf '%s\n' "$d" >"$rec"
+  printf '%s\n' "$d"
+}
+
 start() {
-  local name="$1" conf="$DIR/$1.conf" ws pid
+  local name="$1" conf="$DIR/$1.conf" ws pid health=healthz
   [ -f "$conf" ] || die "no config $conf"
   ws="$(conf_port "$name" websocket)"
+  # a clustered JetStream node alone has no meta leader (2 of 3 are needed), so its full /healthz
+  # fails until its peers are up too: a start only waits for the server itself (wait-js does the
+  # rest)
+  if grep -q NATS_JS_STORE_DIR "$conf" && grep -q '^cluster' "$conf"; then
+    health='healthz?js-server-only=true'
+  fi
   if ! pid="$(pid_of "$name")"; then
     # 100 x 0.1 s: a restarted node's port can linger for a moment after SIGKILL
     for _ in $(seq 1 100); do port_open "$ws" || break; sleep 0.1; done
     port_open "$ws" && die "port $ws is taken by another process"
     : >"$TMP/$name.log" # each run's log starts empty (a test reads the slow server's)
+    if grep -q NATS_JS_STORE_DIR "$conf"; then
+      NATS_JS_STORE_DIR="$(store_dir "$name")"
+      export NATS_JS_STORE_DIR
+    fi
     nohup nats-server -c "$conf" -P "$TMP/$name.pid" -l "$TMP/$name.log" \
       </dev/null >>"$TMP/$name.log" 2>&1 &
     pid=$!
   fi
   # ready: websocket port open and /healthz ok, within 100 x 0.1 s
   for _ in $(seq 1 100); do
-    if port_open "$ws" && monitor "$name" healthz | grep -q '"ok"'; then return 0; fi
+    if port_open "$ws" && monitor "$name" "$health" | grep -q '"ok"'; then return 0; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -77,14 +106,27 @@ start() {
   die "server $name did not become ready"
 }
 
+# drop_store NAME: removes the store folder recorded for NAME (only one this script created)
+drop_store() {
+  local rec="$TMP/$1.jsdir" d
+  [ -f "$rec" ] || return 0
+  d="$(cat "$rec")"
+  case "$d" in
+  */nats-wasm-cluster-"$1".*) rm -rf "$d" ;;
+  esac
+  rm -f "$rec"
+}
+
 stop() {
   local pid
-  pid="$(pid_of "$1")" || { rm -f "$TMP/$1.pid"; return 0; }
-  kill -CONT "$pid" 2>/dev/null || true
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  if pid="$(pid_of "$1")"; then
+    kill -CONT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
   rm -f "$TMP/$1.pid"
+  drop_store "$1"
 }
 
 kill9() {
@@ -112,6 +154,21 @@ wait_cluster() {
     "$(monitor "$s" routez | grep -o '"remote_name": *"[^"]*"' | sort -u | tr -d '\n')"; done)"
 }
 
+wait_js() {
+  local n end=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$end" ]; do
+    n=0
+    for s in n1 n2 n3; do
+      monitor "$s" healthz | grep -q '"ok"' && n=$((n + 1))
+    done
+    [ "$n" -eq 3 ] && return 0
+    sleep 0.1
+  done
+  # without -f: an unhealthy server answers 503 with the reason
+  die "JetStream is not healthy: $(for s in n1 n2 n3; do printf '%s: %s ' "$s" "$(curl -sS \
+    --max-time 1 "http://127.0.0.1:$(conf_port "$s" http)/healthz" 2>&1 | tr -d '\n')"; done)"
+}
+
 names() { # expands the group words
   for a in "$@"; do
     case "$a" in
@@ -134,8 +191,9 @@ thaw) kill -CONT "$(pid_of "$1")" ;;
 ldm) nats-server --signal "ldm=$(pid_of "$1")" ;;
 pid) pid_of "$1" ;;
 wait-cluster) wait_cluster ;;
+wait-js) wait_js ;;
 *)
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
