@@ -197,11 +197,14 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
       opt_start_seq: seq,
     };
     delete config.opt_start_time;
+    // the new consumer may deliver before the API's reply arrives: `consumerInfo()` must already
+    // ask for it by its name (known up front), not for the deleted one
+    info.name = name;
+    info.deliver = deliver;
     this.api.add(info.stream, config).then(
       (ci) => {
         info.name = ci.name;
         info.config = ci.config;
-        info.deliver = deliver;
         this.host.hookInput(this.sub, HookInput.Ok, "");
       },
       (err) => this.host.hookInput(this.sub, HookInput.Failed, (err as Error).message),
