@@ -16,6 +16,7 @@ import { nanos } from "../util.ts";
 import type { MsgImpl } from "../msg.ts";
 import { ackStage, parseAckStaged, parseAckSubject, wasmMemory } from "../wasm.ts";
 import type { Msg, MsgHdrs, Payload, RequestOptions } from "../types.ts";
+import type { PullOptions } from "./types.ts";
 
 /** What a JetStream message's reply subject says about it (nats.deno `DeliveryInfo`). */
 export interface DeliveryInfo {
@@ -108,14 +109,24 @@ export function termBody(reason = ""): Uint8Array {
   return reason?.length > 0 ? TE.encode(`+TERM ${reason}`) : TERM;
 }
 
-/** The body of `next(subj, opts)`: batch 0 or none is 1, `expires` (ms) only when positive. */
-export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8Array {
-  const args: { batch: number; "no_wait": boolean; expires?: number } = {
-    batch: opts.batch || 1,
-    no_wait: opts.no_wait || false,
-  };
+/**
+ * The JSON fields of a pull request (`+NXT`, a legacy `pull()`, `js.fetch`): batch 0 or none is
+ * 1, `no_wait` false unless set; `max_bytes`, `expires` and `idle_heartbeat` (ms here, ns on the
+ * wire) only when positive.
+ */
+export function pullArgs(opts: Partial<PullOptions>): Record<string, unknown> {
+  const args: Record<string, unknown> = { batch: opts.batch || 1, no_wait: opts.no_wait || false };
+  if ((opts.max_bytes ?? 0) > 0) args.max_bytes = opts.max_bytes;
   if (opts.expires && opts.expires > 0) args.expires = nanos(opts.expires);
-  return TE.encode(`+NXT ${JSON.stringify(args)}`);
+  if (opts.idle_heartbeat && opts.idle_heartbeat > 0) {
+    args.idle_heartbeat = nanos(opts.idle_heartbeat);
+  }
+  return args;
+}
+
+/** The body of `next(subj, opts)`: a pull request's fields (`pullArgs`) after `+NXT `. */
+export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8Array {
+  return TE.encode(`+NXT ${JSON.stringify(pullArgs(opts))}`);
 }
 
 // Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`).

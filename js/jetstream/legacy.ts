@@ -10,18 +10,18 @@
  * anywhere but here (the hook's `reset` event only says where and from which sequence).
  */
 import { ErrorCode, NatsError } from "../errors.ts";
-import { Empty, TE } from "../encoders.ts";
+import { Empty, TD, TE } from "../encoders.ts";
 import { createInbox } from "../inbox.ts";
 import { nuid } from "../nuid.ts";
 import type { SubscriptionImpl } from "../subscription.ts";
 import { reportUserError } from "../subscription.ts";
 import type { Msg, QueuedIterator } from "../types.ts";
-import { deferred, nanos } from "../util.ts";
+import { deferred, millis, nanos } from "../util.ts";
 import type { BaseApiClient } from "./api.ts";
 import { checkJsError, checkJsErrorCode, validateName } from "./api.ts";
 import { consumerOpts, isConsumerOptsBuilder } from "./consumer_opts.ts";
 import { ConsumerAPIImpl } from "./consumers.ts";
-import { type JsMsg, toJsMsg } from "./jsmsg.ts";
+import { type JsMsg, pullArgs, toJsMsg } from "./jsmsg.ts";
 import { HookInput, type JetStreamHost } from "./host.ts";
 import { PacedIterator } from "./paced_iterator.ts";
 import { AckPolicy, DeliverPolicy } from "./types.ts";
@@ -66,10 +66,6 @@ function eventError(code: string, description: string): NatsError {
     return checkJsErrorCode(Number(code), description) ?? new NatsError(description, code);
   }
   return new NatsError(description, code);
-}
-
-function millis(ns?: number): number {
-  return ns ? Math.floor(ns / 1_000_000) : 0;
 }
 
 /** A legacy subscription of JsMsg (iterator or callback), push or pull. */
@@ -118,7 +114,7 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
       this.dropHeld();
       this.sub.unsubscribe();
     };
-    const hb = millis(info.config.idle_heartbeat);
+    const hb = info.config.idle_heartbeat ? millis(info.config.idle_heartbeat) : 0;
     try {
       host.attachLegacy(this.sub, kind, hb, info.deliver, info.chain, 0, 0, 0);
     } catch (err) {
@@ -173,7 +169,7 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
         this.fail(eventError(name, data));
         break;
       case "reset":
-        this.recreate(name, Number(data), new TextDecoder().decode(body));
+        this.recreate(name, Number(data), TD.decode(body));
         break;
     }
   }
@@ -311,17 +307,6 @@ export class JetStreamPullSubscriptionImpl extends JetStreamSubscriptionImpl
       { reply: this.sub.getSubject() },
     );
   }
-}
-
-/** The JSON body of a legacy pull request (times in ns on the wire). */
-function pullArgs(opts: Partial<PullOptions>): Record<string, unknown> {
-  const args: Record<string, unknown> = { batch: opts.batch || 1, no_wait: opts.no_wait || false };
-  if ((opts.max_bytes ?? 0) > 0) args.max_bytes = opts.max_bytes;
-  if (opts.expires && opts.expires > 0) args.expires = nanos(opts.expires);
-  if (opts.idle_heartbeat && opts.idle_heartbeat > 0) {
-    args.idle_heartbeat = nanos(opts.idle_heartbeat);
-  }
-  return args;
 }
 
 /** `js.fetch`'s iterator: one pull request's messages; the hook ends it. */
@@ -476,6 +461,25 @@ async function processOptions(
   return info;
 }
 
+/**
+ * Resolves with `sub` once its consumer exists (created unless it bound to an existing one). The
+ * subscription is made first so that nothing the new consumer delivers is missed; it is dropped
+ * when the consumer cannot be had.
+ */
+async function withConsumer<S extends JetStreamSubscriptionImpl>(
+  api: ConsumerAPIImpl,
+  info: SubInfo,
+  sub: S,
+): Promise<S> {
+  try {
+    await maybeCreateConsumer(api, info);
+  } catch (err) {
+    sub.unsubscribe();
+    throw err;
+  }
+  return sub;
+}
+
 /** Creates the consumer unless the subscription bound to an existing one. */
 async function maybeCreateConsumer(api: ConsumerAPIImpl, info: SubInfo): Promise<void> {
   if (info.attached) return;
@@ -515,13 +519,7 @@ export async function legacySubscribe(
     info.ordered ? "ordered" : "push",
     js.timeout,
   );
-  try {
-    await maybeCreateConsumer(api, info);
-  } catch (err) {
-    sub.unsubscribe();
-    throw err;
-  }
-  return sub;
+  return await withConsumer(api, info, sub);
 }
 
 /** `js.pullSubscribe(subject, opts)`: a pull subscription. */
@@ -544,11 +542,5 @@ export async function legacyPullSubscribe(
   }
   const host = js.nc as unknown as JetStreamHost;
   const sub = new JetStreamPullSubscriptionImpl(host, api, info, js.prefix, js.timeout);
-  try {
-    await maybeCreateConsumer(api, info);
-  } catch (err) {
-    sub.unsubscribe();
-    throw err;
-  }
-  return sub;
+  return await withConsumer(api, info, sub);
 }

@@ -273,8 +273,8 @@ impl Connection {
 
     /// Attaches a hook to subscription `sid` (`hooks.rs`): it sees the sid's messages first, and
     /// its events come out as SUB_EVENT records. False when `sid` is not a live subscription.
-    pub fn attach_hook(&mut self, sid: u32, hook: Box<dyn SubHook>, now_ms: u64) -> bool {
-        self.cmd_attach_hook(sid, hook, now_ms)
+    pub fn attach_hook(&mut self, sid: u32, hook: Box<dyn SubHook>) -> bool {
+        self.cmd_attach_hook(sid, hook)
     }
 
     /// Passes the application's answer to the hook of `sid` (ignored when it has none).

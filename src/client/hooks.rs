@@ -72,12 +72,12 @@ pub trait SubHook {
 
 impl Connection {
     /// Attaches `hook` to the live subscription `sid`; false when there is no such subscription.
-    pub(super) fn cmd_attach_hook(&mut self, sid: u32, hook: Box<dyn SubHook>, now_ms: u64) -> bool {
+    pub(super) fn cmd_attach_hook(&mut self, sid: u32, hook: Box<dyn SubHook>) -> bool {
         if !self.subs.contains(sid) {
             return false;
         }
         self.hooks.insert(sid, hook);
-        self.pump_hook(sid, now_ms);
+        self.pump_hook(sid);
         true
     }
 
@@ -86,7 +86,7 @@ impl Connection {
         let random = self.entropy.next_u64();
         if let Some(hook) = self.hooks.get_mut(&sid) {
             hook.on_input(code, data, now_ms, random);
-            self.pump_hook(sid, now_ms);
+            self.pump_hook(sid);
         }
     }
 
@@ -110,9 +110,9 @@ impl Connection {
     }
 
     /// After a hooked message was delivered (or dropped): carry out what the hook asked for.
-    pub(super) fn after_hook_message(&mut self, sid: u32, now_ms: u64) {
+    pub(super) fn after_hook_message(&mut self, sid: u32) {
         if self.hooks.contains_key(&sid) {
-            self.pump_hook(sid, now_ms);
+            self.pump_hook(sid);
         }
     }
 
@@ -120,7 +120,7 @@ impl Connection {
         let random = self.entropy.next_u64();
         if let Some(hook) = self.hooks.get_mut(&sid) {
             hook.handle_timeout(now_ms, random);
-            self.pump_hook(sid, now_ms);
+            self.pump_hook(sid);
         }
     }
 
@@ -135,7 +135,7 @@ impl Connection {
                 } else {
                     hook.on_disconnect(now_ms);
                 }
-                self.pump_hook(sid, now_ms);
+                self.pump_hook(sid);
             }
         }
     }
@@ -148,7 +148,7 @@ impl Connection {
     }
 
     /// Carries out the hook's queued ops, then re-arms its timer.
-    fn pump_hook(&mut self, sid: u32, now_ms: u64) {
+    fn pump_hook(&mut self, sid: u32) {
         loop {
             let Some(hook) = self.hooks.get_mut(&sid) else { return };
             let Some(op) = hook.poll_op() else { break };
@@ -173,7 +173,6 @@ impl Connection {
                 }
             }
         }
-        let _ = now_ms;
         let key = TimerKey::Hook(sid);
         match self.hooks.get(&sid).and_then(|h| h.poll_timeout()) {
             // A later deadline leaves the armed one alone: it fires early, the hook finds nothing

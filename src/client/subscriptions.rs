@@ -191,7 +191,7 @@ impl Connection {
             if self.hook_message(sid, m, now_ms) {
                 self.deliver_plain(sid, m);
             }
-            self.after_hook_message(sid, now_ms);
+            self.after_hook_message(sid);
             return;
         }
         self.deliver_plain(sid, m);

@@ -147,7 +147,7 @@ impl LegacyRun {
     }
 
     fn debug(&mut self, data: String) {
-        self.event(super::run::event::STATUS, "debug".into(), data);
+        self.event(super::run::event::STATUS, super::run::status_type::DEBUG.into(), data);
     }
 
     fn end(&mut self, err: Option<(String, String)>) {

@@ -44,7 +44,7 @@ pub mod input {
 }
 
 /// Status types of `status()` (nats.deno `ConsumerEvents` / `ConsumerDebugEvents`).
-mod status_type {
+pub(super) mod status_type {
     pub const HEARTBEATS_MISSED: &str = "heartbeats_missed";
     pub const CONSUMER_NOT_FOUND: &str = "consumer_not_found";
     pub const STREAM_NOT_FOUND: &str = "stream_not_found";

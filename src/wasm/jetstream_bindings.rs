@@ -223,7 +223,7 @@ impl WasmConnection {
                 Some(oc) => ConsumerRun::ordered(settings, mode, next_prefix, oc),
                 None => ConsumerRun::new(settings, mode, next_prefix, consumer, now),
             };
-            e.attach_hook(sid, Box::new(run), now)
+            e.attach_hook(sid, Box::new(run))
         })
         .map_err(js_error)?;
         if attached {
@@ -263,7 +263,7 @@ impl WasmConnection {
             _ => return Err(invalid_option(format!("unknown legacy subscription kind '{kind}'"))),
         };
         let attached = Driver::command(&self.driver, |e, now| {
-            e.attach_hook(sid, Box::new(LegacyRun::new(mode, count(idle_heartbeat), now)), now)
+            e.attach_hook(sid, Box::new(LegacyRun::new(mode, count(idle_heartbeat), now)))
         })
         .map_err(js_error)?;
         if attached {

@@ -55,6 +55,34 @@ async function publishMany(
   }
 }
 
+/** The durable explicit-ack consumer "d" consumed in pulls of 50 (and `extra` options). */
+async function durableReader(
+  js: JetStreamClient,
+  name: string,
+  extra: { idle_heartbeat?: number } = {},
+): Promise<Reader> {
+  const c = await js.consumers.get(name, "d");
+  return new Reader(await c.consume({ max_messages: 50, expires: EXPIRES, ...extra }), true);
+}
+
+/** An ordered consumer over the whole stream. */
+async function orderedReader(js: JetStreamClient, name: string): Promise<Reader> {
+  return new Reader(await (await js.consumers.get(name)).consume({ expires: EXPIRES }), false);
+}
+
+/** Waits until both readers hold every acknowledged message. */
+async function bothHave(d: Reader, o: Reader, acked: number[], ms: number, when: string) {
+  await d.all(acked, ms, `durable: ${when}`);
+  await o.all(acked, ms, `ordered: ${when}`);
+}
+
+/** Stops the readers, deletes the stream and closes the connection. */
+async function teardown(nc: NatsConnection, name: string, readers: Reader[]): Promise<void> {
+  for (const r of readers) await r.it.close();
+  await (await nc.jetstreamManager()).streams.delete(name);
+  await nc.close();
+}
+
 function ordered(r: Reader, total: number, label: string): void {
   assertEquals(r.duplicates, 0, `${label}: duplicates`);
   assertEquals(r.seqs, seqRange(1, total), `${label}: the stream in order, no gap`);
@@ -69,23 +97,15 @@ Deno.test("jetstream: consume and ordered consume across a server restart", asyn
   const js = nc.jetstream();
   const stats = new PubStats();
   await publishMany(js, name, 200, stats);
-  const d = new Reader(
-    await (await js.consumers.get(name, "d")).consume({
-      max_messages: 50,
-      expires: EXPIRES,
-    }),
-    true,
-  );
-  const o = new Reader(await (await js.consumers.get(name)).consume({ expires: EXPIRES }), false);
-  await d.all(stats.acked, 15_000, "durable: before the restart");
-  await o.all(stats.acked, 15_000, "ordered: before the restart");
+  const d = await durableReader(js, name);
+  const o = await orderedReader(js, name);
+  await bothHave(d, o, stats.acked, 15_000, "before the restart");
 
   const from = state.events.length;
   await servers("restart", "js");
   const rc = await state.next(Events.Reconnect, from, 20_000);
   await publishMany(js, name, 200, stats);
-  await d.all(stats.acked, 30_000, "durable: after the restart");
-  await o.all(stats.acked, 30_000, "ordered: after the restart");
+  await bothHave(d, o, stats.acked, 30_000, "after the restart");
   console.log(
     `restart: published ${stats.published}, acked ${stats.acked.length}, publish retries ` +
       `${stats.retries}; durable delivered ${d.unique.size} unique, ${d.duplicates} duplicates, ` +
@@ -99,10 +119,7 @@ Deno.test("jetstream: consume and ordered consume across a server restart", asyn
     `durable: no recovery seen in status(): ${d.types(rc.at)}`,
   );
   ordered(o, stats.acked.length, "ordered");
-  await d.it.close();
-  await o.it.close();
-  await (await nc.jetstreamManager()).streams.delete(name);
-  await nc.close();
+  await teardown(nc, name, [d, o]);
   await state.stop();
 });
 
@@ -116,16 +133,9 @@ Deno.test("jetstream: consumers keep delivering when the client's cluster node i
   const js = nc.jetstream();
   const stats = new PubStats();
   await publishMany(js, name, 100, stats);
-  const d = new Reader(
-    await (await js.consumers.get(name, "d")).consume({
-      max_messages: 50,
-      expires: EXPIRES,
-    }),
-    true,
-  );
-  const o = new Reader(await (await js.consumers.get(name)).consume({ expires: EXPIRES }), false);
-  await d.all(stats.acked, 15_000, "durable: before the kill");
-  await o.all(stats.acked, 15_000, "ordered: before the kill");
+  const d = await durableReader(js, name);
+  const o = await orderedReader(js, name);
+  await bothHave(d, o, stats.acked, 15_000, "before the kill");
 
   const on = nc.info?.server_name as Node;
   assert(NODES.includes(on), `connected to an unknown server '${on}'`);
@@ -137,8 +147,7 @@ Deno.test("jetstream: consumers keep delivering when the client's cluster node i
   await servers("start", on);
   await servers("wait-js");
   await publishMany(js, name, 100, stats);
-  await d.all(stats.acked, 45_000, `durable: after ${on} restarted`);
-  await o.all(stats.acked, 45_000, `ordered: after ${on} restarted`);
+  await bothHave(d, o, stats.acked, 45_000, `after ${on} restarted`);
   console.log(
     `kill ${on}: published ${stats.published}, acked ${stats.acked.length}, publish retries ` +
       `${stats.retries}; durable ${d.unique.size} unique, ${d.duplicates} duplicates, ` +
@@ -146,10 +155,7 @@ Deno.test("jetstream: consumers keep delivering when the client's cluster node i
       `delivered, statuses [${o.types()}]`,
   );
   ordered(o, stats.acked.length, "ordered");
-  await d.it.close();
-  await o.it.close();
-  await (await nc.jetstreamManager()).streams.delete(name);
-  await nc.close();
+  await teardown(nc, name, [d, o]);
   await state.stop();
   await healthyCluster();
 });
@@ -163,14 +169,7 @@ Deno.test("jetstream: a frozen server's missed heartbeats are reported, delivery
   const js = nc.jetstream();
   const stats = new PubStats();
   await publishMany(js, name, 20, stats);
-  const d = new Reader(
-    await (await js.consumers.get(name, "d")).consume({
-      max_messages: 50,
-      expires: EXPIRES,
-      idle_heartbeat: 1000,
-    }),
-    true,
-  );
+  const d = await durableReader(js, name, { idle_heartbeat: 1000 });
   await d.all(stats.acked, 15_000, "before the freeze");
   let thawed = false;
   await servers("freeze", "js");
@@ -195,7 +194,5 @@ Deno.test("jetstream: a frozen server's missed heartbeats are reported, delivery
       `${d.duplicates} duplicates, ${d.redeliveries} redeliveries; statuses [${d.types()}]`,
   );
   assert(missed.length > 0 && Number(missed[0].data) >= 2, "first report counts 2 misses");
-  await d.it.close();
-  await (await nc.jetstreamManager()).streams.delete(name);
-  await nc.close();
+  await teardown(nc, name, [d]);
 });

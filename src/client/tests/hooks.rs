@@ -78,7 +78,7 @@ fn hooked(deadline: Option<u64>) -> (H, Shared) {
     let script = Shared::default();
     script.borrow_mut().deadline = deadline;
     let hook = Box::new(TestHook(script.clone()));
-    assert!(h.cmd(|c, now| c.attach_hook(1, hook, now)));
+    assert!(h.cmd(|c, _| c.attach_hook(1, hook)));
     h.clear();
     (h, script)
 }
@@ -198,7 +198,7 @@ fn attach_hook_on_an_unknown_sid_is_false() {
     let (mut h, _) = hooked(None);
     let other = Shared::default();
     other.borrow_mut().deadline = Some(10);
-    assert!(!h.cmd(|c, now| c.attach_hook(2, Box::new(TestHook(other.clone())), now)));
+    assert!(!h.cmd(|c, _| c.attach_hook(2, Box::new(TestHook(other.clone())))));
     assert_eq!(h.c.poll_timeout(), Some(600_000), "no timer for a hook that was refused");
     h.feed("MSG inbox 2 1\r\nx\r\n");
     assert!(calls(&other).is_empty());
@@ -271,7 +271,7 @@ fn disconnect_and_reconnect_reach_the_hook_but_not_the_first_connect() {
     h.start();
     let sid = h.cmd(|c, now| c.subscribe("inbox", None, None, None, now)).unwrap();
     let script = Shared::default();
-    assert!(h.cmd(|c, now| c.attach_hook(sid, Box::new(TestHook(script.clone())), now)));
+    assert!(h.cmd(|c, _| c.attach_hook(sid, Box::new(TestHook(script.clone())))));
     h.handshake(INFO);
     assert!(calls(&script).is_empty(), "the first connect is no reconnect");
     h.clear();
@@ -334,7 +334,7 @@ fn a_consumer_run_on_a_subscription_swallows_statuses_and_times_its_heartbeats()
     let sid = h.cmd(|c, now| c.subscribe("_INBOX.x", None, None, None, now)).unwrap();
     let settings = Settings::new(&PullOptions::default(), Mode::Consume).unwrap();
     let run = ConsumerRun::new(settings, Mode::Consume, "$JS.API.CONSUMER.MSG.NEXT.S".into(), "C".into(), 0);
-    assert!(h.cmd(|c, now| c.attach_hook(sid, Box::new(run), now)));
+    assert!(h.cmd(|c, _| c.attach_hook(sid, Box::new(run))));
     let pull = only(&h.take_recs(), kind::SUB_EVENT);
     let body = r#"{"batch":100,"max_bytes":0,"idle_heartbeat":15000000000,"expires":30000000000}"#;
     assert_eq!(fields(&pull), ["pull", "", "$JS.API.CONSUMER.MSG.NEXT.S.C", body]);

@@ -67,13 +67,7 @@ fn random_input_sequences() {
         "NATS/1.0 409 Exceeded MaxWaiting\r\n\r\n",
         "NATS/1.0 503\r\n\r\n",
     ];
-    let mut state = 0x2545_F491_4F6C_DD1D_u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = super::xorshift();
     for run in 0..400 {
         let mode = if run % 2 == 0 { Mode::Consume } else { Mode::Fetch };
         let opts = PullOptions {

@@ -492,13 +492,7 @@ fn random_input_sequences() {
         "NATS/1.0 503\r\n\r\n",
         "junk",
     ];
-    let mut state = 0x2545_F491_4F6C_DD1D_u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = super::xorshift();
     for round in 0..300 {
         let mode = match round % 4 {
             0 => LegacyMode::Push,

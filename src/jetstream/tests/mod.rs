@@ -15,6 +15,18 @@ use super::pull::{Action, Mode, PullConsumer, PullOptions, Settings};
 use crate::client::{Fate, HookMsg, HookOp, SubHook};
 use crate::proto::Headers;
 
+/// A fixed pseudo-random sequence (xorshift64) for the hostile-input rounds: the same inputs
+/// every run, so a failure can be replayed.
+fn xorshift() -> impl FnMut() -> u64 {
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// Every op a hook has queued, in order.
 fn hook_ops(hook: &mut impl SubHook) -> Vec<HookOp> {
     std::iter::from_fn(|| hook.poll_op()).collect()
