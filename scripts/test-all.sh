@@ -26,7 +26,7 @@ declare -A MIN_PASSED=(
   [engine]=335
   [deno-unit]=114
   [deno]=285
-  [rust-api]=5
+  [rust-api]=11
   [browser-page]=20
   [browser-wake]=5
   [cluster]=13
@@ -65,9 +65,17 @@ suite() {
   count "$log" "${PIPESTATUS[0]}" "$key" "$label"
 }
 
+# tests/browser_rust.rs against the default server, tests/browser_rust_js.rs (the cargo feature
+# jetstream) against the JetStream one, whose store is a fresh temporary folder for each start.
 browser_rust() {
+  local rc=0 ours=0
   scripts/nats-server.sh start default || return 1
-  cargo test --target wasm32-unknown-unknown --test browser_rust
+  scripts/nats-server.sh status jetstream >/dev/null 2>&1 || ours=1
+  scripts/nats-server.sh start jetstream || return 1
+  cargo test --target wasm32-unknown-unknown --features jetstream --test browser_rust --test browser_rust_js || rc=$?
+  # a server this suite started goes again (a fresh store next time)
+  if [ "$ours" -eq 1 ]; then scripts/nats-server.sh stop jetstream >/dev/null 2>&1 || true; fi
+  return "$rc"
 }
 export -f browser_rust # tests/tally.sh runs it in a child bash
 

@@ -17,3 +17,5 @@ pub mod wasm;
 
 #[cfg(target_arch = "wasm32")]
 pub use wasm::rust_api::{Client, ConnectOptions, Message, Subscriber};
+#[cfg(all(target_arch = "wasm32", feature = "jetstream"))]
+pub use wasm::rust_api::{JetStream, JsMessage, JsMessages, PubAck, PublishOptions};

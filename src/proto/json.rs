@@ -36,6 +36,15 @@ impl std::fmt::Display for JsonError {
 
 /// Reads a JSON object into its top-level `(key, value)` pairs, in order.
 pub fn read_object(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
+    Ok(read_object_raw(text)?.into_iter().map(|(k, v, _)| (k, v)).collect())
+}
+
+/// A top-level field with its value's JSON text.
+pub type RawField<'a> = (String, Value, &'a [u8]);
+
+/// `read_object` with each value's JSON text beside it, so that a caller can read a nested
+/// object (the `error` of a JetStream API reply) with `read_object` again.
+pub fn read_object_raw(text: &[u8]) -> Result<Vec<RawField<'_>>, JsonError> {
     let mut r = Reader { b: text, at: 0 };
     r.ws();
     r.expect(b'{')?;
@@ -50,8 +59,9 @@ pub fn read_object(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
         r.ws();
         r.expect(b':')?;
         r.ws();
+        let start = r.at;
         let value = r.value(0)?;
-        out.push((key, value));
+        out.push((key, value, &text[start..r.at]));
         r.ws();
         if r.eat(b',') {
             continue;
@@ -341,6 +351,13 @@ impl ObjectWriter {
         self
     }
 
+    /// Writes `json`, already JSON text (a config written by another `ObjectWriter`), as is.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.key(key);
+        self.out.push_str(json);
+        self
+    }
+
     pub fn str_list(&mut self, key: &str, values: &[String]) -> &mut Self {
         self.key(key);
         self.out.push('[');
@@ -405,6 +422,20 @@ mod tests {
         assert_eq!(get("mixed"), Value::Other);
         assert_eq!(get("obj"), Value::Other);
         assert_eq!(get("e"), Value::StrList(vec![]));
+    }
+
+    #[test]
+    fn raw_values_read_nested_objects_and_write_back() {
+        let text = br#"{"error": {"code":404,"err_code":10059,"description":"stream not found"} ,"s":"x"}"#;
+        let v = read_object_raw(text).unwrap();
+        assert_eq!(v[0].2, br#"{"code":404,"err_code":10059,"description":"stream not found"}"#);
+        assert_eq!(v[1].2, br#""x""#);
+        let inner = read_object(v[0].2).unwrap();
+        assert_eq!(inner[1], ("err_code".into(), Value::Num(10059.0)));
+        let config = ObjectWriter::default().int("a", 1).finish();
+        let out = ObjectWriter::default().str("s", "n").raw("config", &config).finish();
+        assert_eq!(out, r#"{"s":"n","config":{"a":1}}"#);
+        assert!(read_object_raw(br#"{"a":{"b":1}"#).is_err());
     }
 
     /// What INFO does with a number (`ServerInfo::parse`): refuse negatives, truncate to u64.

@@ -23,7 +23,10 @@ use crate::wasm::sync::slot;
 #[derive(Clone)]
 pub struct Client {
     pub(super) driver: SharedDriver,
-    routes: Rc<RefCell<Routes>>,
+    pub(super) routes: Rc<RefCell<Routes>>,
+    /// `Options::inbox_prefix`, for the inboxes the API makes itself (JetStream pulls).
+    #[cfg(feature = "jetstream")]
+    pub(super) inbox_prefix: Rc<str>,
 }
 
 /// The default request timeout, ms, as in nats.deno.
@@ -37,6 +40,8 @@ impl Client {
         if options.servers.is_empty() {
             options.servers = Options::default().servers;
         }
+        #[cfg(feature = "jetstream")]
+        let inbox_prefix: Rc<str> = options.inbox_prefix.as_str().into();
         let creds = opts.credentials;
         let auth: Option<Box<dyn Authenticator>> =
             (!creds.is_empty()).then(|| Box::new(creds) as Box<dyn Authenticator>);
@@ -48,7 +53,12 @@ impl Client {
         routes.borrow_mut().connected = Some(tx);
         Driver::command(&driver, |e, now| e.start(now))?;
         rx.await?;
-        Ok(Client { driver, routes })
+        Ok(Client {
+            driver,
+            routes,
+            #[cfg(feature = "jetstream")]
+            inbox_prefix,
+        })
     }
 
     pub fn publish(&self, subject: &str, payload: impl AsRef<[u8]>) -> Result<(), NatsError> {
@@ -108,8 +118,19 @@ impl Client {
         payload: impl AsRef<[u8]>,
         timeout_ms: u64,
     ) -> Result<Message, NatsError> {
+        self.request_raw(subject, None, payload.as_ref(), timeout_ms).await
+    }
+
+    /// A request with an encoded header block (`Headers::encode`).
+    pub(super) async fn request_raw(
+        &self,
+        subject: &str,
+        headers: Option<&[u8]>,
+        payload: &[u8],
+        timeout_ms: u64,
+    ) -> Result<Message, NatsError> {
         let token = Driver::try_command(&self.driver, |e, now| {
-            e.request(subject, None, payload.as_ref(), timeout_ms, ReplyTo::Mux, now)
+            e.request(subject, headers, payload, timeout_ms, ReplyTo::Mux, now)
         })?;
         let (tx, rx) = slot();
         self.routes.borrow_mut().requests.insert(token, tx);

@@ -4,15 +4,29 @@
 //! routed to per-subscription queues and per-request slots instead of a JS callback.
 //! [`client`] holds the commands, [`subscriber`] the message stream, [`routes`] the sink that
 //! routes records; the driver delivers a command's records only after the command has returned
-//! its id, so every waiter is registered before its record arrives.
+//! its id, so every waiter is registered before its record arrives. With the cargo feature
+//! `jetstream`: [`jetstream`] (publish with `PubAck`, the API requests, starting a consumer
+//! run), [`js_stream`] (a run as a `Stream`) and [`js_message`] (a message and its acks).
 //!
 //! Must not: block (there is one thread), or hold the driver borrowed across an `.await`.
 
 mod client;
+#[cfg(feature = "jetstream")]
+mod jetstream;
+#[cfg(feature = "jetstream")]
+mod js_message;
+#[cfg(feature = "jetstream")]
+mod js_stream;
 mod routes;
 mod subscriber;
 
 pub use client::Client;
+#[cfg(feature = "jetstream")]
+pub use jetstream::{JetStream, PubAck, PublishOptions};
+#[cfg(feature = "jetstream")]
+pub use js_message::JsMessage;
+#[cfg(feature = "jetstream")]
+pub use js_stream::JsMessages;
 pub use subscriber::Subscriber;
 
 use crate::auth::authenticators::Credentials;

@@ -1,6 +1,6 @@
 //! Routing of the engine's records for the Rust API: the [`RustSink`] the driver hands each batch
-//! to, and [`Routes`], the per-connection table of waiters (subscription backlogs, request and
-//! flush slots, connect and close waiters) it fills.
+//! to, and [`Routes`], the per-connection table of waiters (subscription backlogs, hooked
+//! subscriptions, request and flush slots, connect and close waiters) it fills.
 //!
 //! Must not: run application code (it runs with the driver borrowed) or hold a record past the
 //! sink call (the batch is cleared afterwards). It keeps no early results: the driver delivers a
@@ -41,11 +41,21 @@ fn record_error(r: &Record<'_>) -> Option<NatsError> {
     Some(NatsError::new(code, String::from_utf8_lossy(r.fields[1]).into_owned()))
 }
 
+/// A subscription whose records another module reads (a JetStream consumer run): it takes the
+/// sid's messages, its SUB_EVENT records (fields kind, name, data, body) and its end.
+pub(super) trait HookedSub {
+    fn message(&mut self, m: Message);
+    fn event(&mut self, kind: &str, name: &str, data: &str, body: &[u8]);
+    /// The subscription ended: cleanly (`None`), with its error, or with the connection.
+    fn end(&mut self, err: Option<NatsError>);
+}
+
 /// Where records go: filled by the sink, read by futures and streams.
 #[derive(Default)]
 pub(super) struct Routes {
     /// Each subscription's backlog and subject (for the slow-consumer error).
     pub(super) subs: HashMap<u32, (SharedBacklog, String)>,
+    pub(super) hooked: HashMap<u32, Box<dyn HookedSub>>,
     pub(super) requests: HashMap<u32, Slot<Result<Message, NatsError>>>,
     pub(super) flushes: HashMap<u32, Slot<Result<(), NatsError>>>,
     pub(super) connected: Option<Slot<Result<(), NatsError>>>,
@@ -89,6 +99,14 @@ impl Routes {
             kind::MSG => {
                 if let Some((q, subject)) = self.subs.get(&r.id) {
                     q.borrow_mut().offer(subject, Message::from_record(r));
+                } else if let Some(h) = self.hooked.get_mut(&r.id) {
+                    h.message(Message::from_record(r));
+                }
+            }
+            kind::SUB_EVENT => {
+                if let Some(h) = self.hooked.get_mut(&r.id) {
+                    let text = |b| std::str::from_utf8(b).unwrap_or("");
+                    h.event(text(r.fields[0]), text(r.fields[1]), text(r.fields[2]), r.fields[3]);
                 }
             }
             kind::SUB_END => {
@@ -98,6 +116,8 @@ impl Routes {
                         q.push_error(e);
                     }
                     q.end();
+                } else if let Some(mut h) = self.hooked.remove(&r.id) {
+                    h.end(record_error(r));
                 }
             }
             kind::REPLY => self.settle_request(r.id, Ok(Message::from_record(r))),
@@ -125,6 +145,9 @@ impl Routes {
                 }
                 for (_, (q, _)) in self.subs.drain() {
                     q.borrow_mut().end();
+                }
+                for (_, mut h) in self.hooked.drain() {
+                    h.end(None);
                 }
                 let closed_err = NatsError::new(ErrorCode::ConnectionClosed, "connection closed");
                 for (_, s) in self.requests.drain() {
