@@ -22,7 +22,7 @@ summary=()
 # tests against servers plus the 2 of the loss rules (tests/cluster/ledger_test.ts) plus the 4
 # JetStream fault and soak tests (tests/cluster/jetstream_*_test.ts).
 declare -A MIN_PASSED=(
-  [lint]=7
+  [lint]=8
   [engine]=335
   [deno-unit]=114
   [deno]=285

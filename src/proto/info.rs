@@ -40,7 +40,7 @@ impl ServerInfo {
     pub fn parse(json: &[u8]) -> Result<ServerInfo, JsonError> {
         const WRONG_TYPE: JsonError = JsonError("an INFO field has the wrong type");
         let mut info = ServerInfo::default();
-        for (key, value) in read_object(json)? {
+        for (key, value, _) in read_object(json)? {
             let opt_text = || match &value {
                 Value::Str(s) => Ok(Some(s.clone())),
                 Value::Null => Ok(None),

@@ -34,17 +34,12 @@ impl std::fmt::Display for JsonError {
     }
 }
 
-/// Reads a JSON object into its top-level `(key, value)` pairs, in order.
-pub fn read_object(text: &[u8]) -> Result<Vec<(String, Value)>, JsonError> {
-    Ok(read_object_raw(text)?.into_iter().map(|(k, v, _)| (k, v)).collect())
-}
-
-/// A top-level field with its value's JSON text.
+/// A top-level field: its key, its value, and the value's JSON text (so that a caller can read a
+/// nested object, such as the `error` of a JetStream API reply, with `read_object` again).
 pub type RawField<'a> = (String, Value, &'a [u8]);
 
-/// `read_object` with each value's JSON text beside it, so that a caller can read a nested
-/// object (the `error` of a JetStream API reply) with `read_object` again.
-pub fn read_object_raw(text: &[u8]) -> Result<Vec<RawField<'_>>, JsonError> {
+/// Reads a JSON object into its top-level fields, in order.
+pub fn read_object(text: &[u8]) -> Result<Vec<RawField<'_>>, JsonError> {
     let mut r = Reader { b: text, at: 0 };
     r.ws();
     r.expect(b'{')?;
@@ -411,7 +406,7 @@ mod tests {
                "urls":["h:1","h:2"],"mixed":[1,"a"],"obj":{"k":[{"d":1}]},"e":[]} "#,
         )
         .unwrap();
-        let get = |k: &str| v.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap();
+        let get = |k: &str| v.iter().find(|(key, ..)| key == k).map(|(_, v, _)| v.clone()).unwrap();
         assert_eq!(get("a"), Value::Str("x\"y\\u00e9é".into()));
         assert_eq!(get("n"), Value::Num(1_048_576.0));
         assert_eq!(get("neg"), Value::Num(-3.0));
@@ -427,15 +422,15 @@ mod tests {
     #[test]
     fn raw_values_read_nested_objects_and_write_back() {
         let text = br#"{"error": {"code":404,"err_code":10059,"description":"stream not found"} ,"s":"x"}"#;
-        let v = read_object_raw(text).unwrap();
+        let v = read_object(text).unwrap();
         assert_eq!(v[0].2, br#"{"code":404,"err_code":10059,"description":"stream not found"}"#);
         assert_eq!(v[1].2, br#""x""#);
         let inner = read_object(v[0].2).unwrap();
-        assert_eq!(inner[1], ("err_code".into(), Value::Num(10059.0)));
+        assert_eq!((&inner[1].0[..], &inner[1].1), ("err_code", &Value::Num(10059.0)));
         let config = ObjectWriter::default().int("a", 1).finish();
         let out = ObjectWriter::default().str("s", "n").raw("config", &config).finish();
         assert_eq!(out, r#"{"s":"n","config":{"a":1}}"#);
-        assert!(read_object_raw(br#"{"a":{"b":1}"#).is_err());
+        assert!(read_object(br#"{"a":{"b":1}"#).is_err());
     }
 
     /// What INFO does with a number (`ServerInfo::parse`): refuse negatives, truncate to u64.

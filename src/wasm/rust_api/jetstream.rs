@@ -14,7 +14,7 @@ use crate::jetstream::ordered::{OrderedConsumer, OrderedOptions};
 use crate::jetstream::pull_options::{Mode, PullOptions, Settings};
 use crate::jetstream::run::ConsumerRun;
 use crate::proto::Headers;
-use crate::proto::json::{RawField, Value, read_object, read_object_raw};
+use crate::proto::json::{RawField, Value, read_object};
 
 /// The JetStream API prefix of the account's own JetStream (no domain).
 const DEFAULT_API_PREFIX: &str = "$JS.API";
@@ -96,13 +96,9 @@ fn text(fields: &Fields<'_>, key: &str) -> Option<String> {
 
 /// Reads an API reply; its `error` object (`{"code","err_code","description"}`) is the failure.
 fn read_reply(payload: &[u8]) -> Result<Fields<'_>, ApiFailure> {
-    let fields = read_object_raw(payload).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?;
+    let fields = read_object(payload).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?;
     let Some((_, _, raw)) = fields.iter().find(|(k, ..)| k == "error") else { return Ok(fields) };
-    let error: Fields<'_> = read_object(raw)
-        .map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?
-        .into_iter()
-        .map(|(k, v)| (k, v, &b""[..]))
-        .collect();
+    let error = read_object(raw).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?;
     let code = num(&error, "code").unwrap_or(0);
     let description = text(&error, "description").unwrap_or_else(|| format!("JetStream API error {code}"));
     // 503 is JetStream's own "not enabled" (nats.deno gives it the no-responders code, "503").

@@ -191,8 +191,7 @@ impl JsMessages {
         };
         client.routes.borrow_mut().hooked.insert(sid, Box::new(sink));
         let run = JsMessages { sid, inbox, state, js: js.clone() };
-        let attached =
-            Driver::command(&client.driver, |e, now| e.attach_hook(sid, Box::new(make_run(now)), now));
+        let attached = Driver::command(&client.driver, |e, now| e.attach_hook(sid, Box::new(make_run(now))));
         if let Ok(true) = attached {
             return Ok(run);
         }
