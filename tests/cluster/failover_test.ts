@@ -236,7 +236,13 @@ Deno.test("cluster: lame-duck mode of the client's node", async () => {
     assertEquals(ldm.s.data, hostPort(node));
     // the client stays (ADR-5) until the server closes it after its grace period
     const d = await rig.state.next(Events.Disconnect, from, 10_000);
-    assert(reasonOf(d.s).includes("(1001 Server Shutdown)"), reasonOf(d.s));
+    // The server sends a close frame 1001; when the client was writing as the socket went,
+    // Deno reports the failed send first and the close frame is never read (seen under load).
+    const reason = reasonOf(d.s);
+    assert(
+      reason.includes("(1001 Server Shutdown)") || reason.includes("(Failed to send frame)"),
+      reason,
+    );
     const rc = await rig.state.next(Events.Reconnect, from, 15_000);
     assert(nodeOf(rc.s.data as string) !== node, "reconnected to another node");
     await rig.working(rc.at);
