@@ -191,6 +191,88 @@ const ROWS: Row[] = [
     higherIsBetter: true,
     target: { ratio: 1.5 },
   },
+  // KV and ObjectStore (bench/kv_scenarios.ts): the KV rows no worse than nats.ws, the watch and
+  // ObjectStore rows 2x (nats.ws hashes in JavaScript and builds an object per message)
+  {
+    label: `KV put 16 B sequential p50, ${k(N.kv)} keys`,
+    scenario: "kv",
+    metric: "put_p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `KV put sequential throughput`,
+    scenario: "kv",
+    metric: "put_ops_per_s",
+    unit: "ops/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
+  {
+    label: `KV get 16 B sequential p50, ${k(N.kv)} keys`,
+    scenario: "kv",
+    metric: "get_p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `KV get sequential throughput`,
+    scenario: "kv",
+    metric: "get_ops_per_s",
+    unit: "ops/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
+  {
+    label: `KV watch until the initial values are in, ${k(N["kv-watch"])} keys`,
+    scenario: "kv-watch",
+    metric: "msgs_per_s",
+    unit: "msgs/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `ObjectStore put 8 MiB, median of ${N.os}`,
+    scenario: "os",
+    metric: "put_mb_per_s",
+    unit: "MB/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `ObjectStore get 8 MiB, median of ${N.os}`,
+    scenario: "os",
+    metric: "get_mb_per_s",
+    unit: "MB/s",
+    higherIsBetter: true,
+    target: { ratio: 2 },
+  },
+  {
+    label: `service endpoint 16 B sequential p50, ${k(N["svc-seq"])} reqs`,
+    scenario: "svc-seq",
+    metric: "p50_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `service endpoint 16 B sequential p99`,
+    scenario: "svc-seq",
+    metric: "p99_us",
+    unit: "µs",
+    higherIsBetter: false,
+    target: { ratio: 1 },
+  },
+  {
+    label: `service endpoint 16 B, 100 in flight, ${k(N["svc-par"])} reqs`,
+    scenario: "svc-par",
+    metric: "req_per_s",
+    unit: "req/s",
+    higherIsBetter: true,
+    target: { ratio: 1 },
+  },
 ];
 /** The scenarios that need JetStream (the header then says how their streams are stored). */
 const JS_SCENARIOS = new Set(["jspub-par", "jspub-seq", "consume", "fetch", "ordered"]);
@@ -365,6 +447,13 @@ async function main(): Promise<number> {
     header.push(
       "JetStream rows: memory-storage streams (one per run, deleted after it); consume, fetch " +
         "and ordered read a stream pre-loaded by a neutral raw-TCP publisher, outside the timing",
+    );
+  }
+  if (selected.some((s) => ["kv", "kv-watch", "os"].includes(s))) {
+    header.push(
+      "KV and ObjectStore rows: memory-storage buckets (one per run, destroyed after it); the " +
+        "watch reads a bucket pre-loaded by the neutral raw-TCP publisher, outside the timing; " +
+        "MB/s = 10^6 bytes/s",
     );
   }
   const notes: string[] = [];

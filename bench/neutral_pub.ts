@@ -10,8 +10,8 @@
 // exits after --timeout-ms, on a server -ERR, or when its parent closes its stdin.
 //
 // usage: deno run --allow-net=127.0.0.1 bench/neutral_pub.ts --subject=S --n=N [--size=16]
-//        [--ack-window=W] [--port=15222] [--timeout-ms=60000]
-import { arg, CRLF, watchParent } from "./util.ts";
+//        [--ack-window=W] [--distinct] [--port=15222] [--timeout-ms=60000]
+import { arg, CRLF, flag, watchParent } from "./util.ts";
 
 const subject = arg("subject", "");
 const n = Number(arg("n", "0"));
@@ -19,6 +19,7 @@ const size = Number(arg("size", "16"));
 const port = Number(arg("port", "15222"));
 const timeoutMs = Number(arg("timeout-ms", "60000"));
 const ackWindow = Number(arg("ack-window", "0")); // 0: core publishes, nothing acknowledged
+const distinct = flag("distinct");
 if (!subject || !(n > 0) || !(size >= 0) || !(ackWindow >= 0)) {
   console.error("neutral_pub: --subject and --n are required");
   Deno.exit(2);
@@ -104,6 +105,16 @@ for (let r = 0; r < perChunk; r++) {
   chunk[o + head.length + size + 1] = 10;
 }
 
+/** With --distinct: records `first`..`first + k - 1`, each on its own subject `<subject>.<i>`. */
+function distinctChunk(first: number, k: number): Uint8Array {
+  const parts: string[] = [];
+  const text = new TextDecoder().decode(payload);
+  for (let i = first; i < first + k; i++) {
+    parts.push(`PUB ${subject}.${i} ${reply ? reply + " " : ""}${size}\r\n${text}\r\n`);
+  }
+  return enc.encode(parts.join(""));
+}
+
 await writeAll(
   enc.encode(`CONNECT {"verbose":false,"pedantic":false,"name":"bench-neutral-pub"}\r\n`),
 );
@@ -115,7 +126,8 @@ while (left > 0) {
   while (ackWindow && n - left - acked + k > ackWindow) {
     await new Promise<void>((resolve) => (ackWaiter = resolve));
   }
-  await writeAll(k === perChunk ? chunk : chunk.subarray(0, k * recLen));
+  if (distinct) await writeAll(distinctChunk(n - left, k));
+  else await writeAll(k === perChunk ? chunk : chunk.subarray(0, k * recLen));
   left -= k;
 }
 while (acked < (ackWindow ? n : 0)) await new Promise<void>((resolve) => (ackWaiter = resolve));

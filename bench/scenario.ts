@@ -15,6 +15,11 @@
 //   jspub-par, jspub-seq, consume, fetch, ordered
 //                 JetStream on memory streams: bench/js_scenarios.ts (which also reads the
 //                 server's CPU time, its pid from .tmp/bench/nats.pid)
+//   svc-seq, svc-par
+//                 a service endpoint (nc.services) answering a second connection of the same
+//                 client, sequentially and 100 in flight: bench/svc_scenarios.ts
+//   kv, kv-watch, os
+//                 KV and ObjectStore on memory buckets: bench/kv_scenarios.ts
 // It prints one line `RESULT <json>` (metrics, or {"error": ...}) and exits; exit code 0 only on
 // success. It must not contact anything but 127.0.0.1, must not run unbounded (every wait has a
 // count and the whole process a hard --timeout-ms), and must not measure anything outside the
@@ -29,6 +34,8 @@ import {
   jsPubPar,
   jsPubSeq,
 } from "./js_scenarios.ts";
+import { type SvcNatsConnection, svcPar, svcSeq } from "./svc_scenarios.ts";
+import { type KvNatsConnection, kvPutGet, kvWatch, osPutGet } from "./kv_scenarios.ts";
 
 // The slice of the nats.deno v1 API that the scenarios use (both clients implement it).
 interface Msg {
@@ -327,6 +334,23 @@ function jsHost(mod: ClientModule) {
   };
 }
 
+/** What the KV and ObjectStore scenarios need: as jsHost, the pre-load one subject per key. */
+function kvHost(mod: ClientModule) {
+  return {
+    serverPid: serverPid(),
+    connect: async () => (await connectClient(mod)) as unknown as KvNatsConnection,
+    preloadKeys: async (prefix: string, n: number, ackWindow: number) => {
+      const args = [`--subject=${prefix}`, `--n=${n}`, `--ack-window=${ackWindow}`, "--distinct"];
+      await helperStatus(spawnHelper("neutral_pub.ts", args));
+    },
+  };
+}
+
+/** A connect function for the services scenarios (the client's connection, services included). */
+function svcConnect(mod: ClientModule) {
+  return async () => (await connectClient(mod)) as unknown as SvcNatsConnection;
+}
+
 // -- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<never> {
@@ -375,6 +399,21 @@ async function main(): Promise<never> {
       break;
     case "ordered":
       result = await jsOrdered(jsHost(mod), n);
+      break;
+    case "svc-seq":
+      result = await svcSeq(svcConnect(mod), n);
+      break;
+    case "svc-par":
+      result = await svcPar(svcConnect(mod), n);
+      break;
+    case "kv":
+      result = await kvPutGet(kvHost(mod), n);
+      break;
+    case "kv-watch":
+      result = await kvWatch(kvHost(mod), n);
+      break;
+    case "os":
+      result = await osPutGet(kvHost(mod), n);
       break;
     default: { // mem
       const r = await sub(mod, n, "iter");

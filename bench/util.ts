@@ -22,6 +22,14 @@ export const SCENARIO_COUNTS: Record<string, number> = {
   consume: 500_000,
   fetch: 100_000, // a multiple of FETCH_BATCH, so that no batch waits out its expiry
   ordered: 500_000,
+  // services rows: as many requests as the core request rows
+  "svc-seq": 5_000,
+  "svc-par": 20_000,
+  // KV and ObjectStore rows (bench/kv_scenarios.ts): kv is N puts then N gets (sequential, like
+  // jspub-seq), kv-watch the issue's 50k keys, os the number of 8 MiB objects put and read back.
+  kv: 5_000,
+  "kv-watch": 50_000,
+  os: 5,
 };
 
 /** Messages per `fetch()` in the fetch scenario (the issue's figure). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short tour of nats-wasm in Deno: starts the local test nats-server (scripts/nats-server.sh),
 # runs the publish/subscribe, request/reply (the time service in the background, requests from a
-# second process, then admin.stop), queue-group and JetStream manager examples (the last one on a
+# second process, then admin.stop), queue-group, services and JetStream manager examples (the last one on a
 # second server with JetStream, tests/nats/jetstream.conf), printing their output, and stops the
 # servers on exit. Needs dist/ (make build); `make demo` does both.
 set -euo pipefail
@@ -47,8 +47,11 @@ service_pid=""
 
 run examples/07_queue_groups.ts
 run examples/09_no_responders.ts
+run examples/23_services.ts
 
 scripts/nats-server.sh start jetstream
 NATS_URL=ws://127.0.0.1:14285 run examples/19_jetstream_manager.ts
 NATS_URL=ws://127.0.0.1:14285 run examples/20_jetstream_consume.ts
+NATS_URL=ws://127.0.0.1:14285 run examples/21_kv.ts
+NATS_URL=ws://127.0.0.1:14285 run examples/22_objectstore.ts
 printf '\ndemo: done\n'

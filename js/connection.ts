@@ -27,11 +27,13 @@ import type {
   JetStreamOptions,
 } from "./jetstream/types.ts";
 import { PendingRequest } from "./requests.ts";
+import { ServicesFactory } from "./services/client.ts";
+import type { ServicesAPI } from "./services/types.ts";
 import { BatchRouter, type RouterHost } from "./router.ts";
 import { StatusFanout } from "./status.ts";
 import { SubscriptionImpl } from "./subscription.ts";
 import { deferred } from "./util.ts";
-import { normalizeServerUrl, WasmConnection } from "./wasm.ts";
+import { loadEngine, normalizeServerUrl, WasmConnection } from "./wasm.ts";
 import type {
   ConnectionOptions,
   Deferred,
@@ -55,14 +57,19 @@ function toBytes(payload: Payload | undefined): Uint8Array {
   throw NatsError.errorForCode(ErrorCode.BadPayload);
 }
 
-/** Connects; resolves once the first handshake is done, rejects with the dial error. */
-export function connect(opts: ConnectionOptions = {}): Promise<NatsConnection> {
+/**
+ * Connects; resolves once the first handshake is done, rejects with the dial error. Loads the
+ * wasm engine first (once; a failed load rejects with its error and is retried next time).
+ */
+export async function connect(opts: ConnectionOptions = {}): Promise<NatsConnection> {
+  await loadEngine();
+  let nc: NatsConnectionImpl;
   try {
-    const nc = new NatsConnectionImpl(parseOptions(opts, normalizeServerUrl));
-    return nc.start();
+    nc = new NatsConnectionImpl(parseOptions(opts, normalizeServerUrl));
   } catch (err) {
-    return Promise.reject(toNatsError(err));
+    throw toNatsError(err);
   }
+  return nc.start();
 }
 
 const closedError = () => NatsError.errorForCode(ErrorCode.ConnectionClosed);
@@ -89,6 +96,7 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStream
   private server = "";
   private lastStats: Stats = { inBytes: 0, outBytes: 0, inMsgs: 0, outMsgs: 0 };
   private asyncTraces: boolean;
+  private _services: ServicesAPI | undefined = undefined;
 
   /** Creates the engine for validated options (see `connect`); nothing is dialled yet. */
   constructor(parsed: Parsed) {
@@ -554,7 +562,7 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStream
     });
   }
 
-  jetstream(opts: JetStreamOptions = {}): JetStreamClient {
+  jetstream(opts: JetStreamOptions | JetStreamManagerOptions = {}): JetStreamClient {
     return new JetStreamClientImpl(this, opts);
   }
 
@@ -563,6 +571,11 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStream
     const jsm = new JetStreamManagerImpl(this, opts);
     if (opts.checkAPI !== false) await jsm.getAccountInfo();
     return jsm;
+  }
+
+  /** The Service API (docs/services.md), created on first use. */
+  get services(): ServicesAPI {
+    return this._services ??= new ServicesFactory(this);
   }
 
   /** The connected server's version, parsed, or undefined. */

@@ -4,8 +4,8 @@
  * (case-sensitive), with `Match.IgnoreCase` and `Match.CanonicalMIME` as documented.
  *
  * The wire block (`NATS/1.0 ...\r\n\r\n`) is encoded and decoded by the wasm engine through the
- * hooks installed with `setHeaderWire` (wasm.ts installs them once the module is loaded), so the
- * header grammar lives in Rust only.
+ * hooks installed with `setHeaderWire` (wasm.ts installs them at import; they load the engine on
+ * first use), so the header grammar lives in Rust only.
  *
  * Must not: parse or serialise the wire format itself (`toString()` is for display only).
  */
@@ -25,7 +25,7 @@ export interface HeaderWire {
 
 let wire: HeaderWire | null = null;
 
-/** Installs the wire codec (called by wasm.ts once the wasm module is initialised). */
+/** Installs the wire codec (called by wasm.ts when it is imported). */
 export function setHeaderWire(w: HeaderWire): void {
   wire = w;
 }

@@ -2,15 +2,17 @@
  * nats-wasm: the public API, matching nats.deno v1.29 / nats.ws (core NATS). Swap the import of
  * nats.deno/nats.ws for this module and keep the code. Every public name is exported explicitly.
  *
- * Importing this module loads the wasm engine (top-level await).
+ * Importing this module loads nothing: the wasm engine is loaded on first need (`connect()`, or
+ * `loadEngine()` to load it ahead, e.g. for `nkeys` in a page before any connection).
  *
- * Not exported yet: JetStream consumers and views, services, `Bench`, `ServiceError`.
+ * Not exported yet: JetStream consumers and views, `Bench`.
  *
  * Must not: contain logic.
  */
 
 // functions
 export { connect } from "./connection.ts";
+export { loadEngine } from "./wasm.ts";
 export { createInbox } from "./inbox.ts";
 export { canonicalMIMEHeaderKey, headers, MsgHdrsImpl } from "./headers.ts";
 export { JSONCodec, StringCodec } from "./codecs.ts";
@@ -144,7 +146,38 @@ export type {
   SubjectTransformConfig,
   ThresholdBytes,
   ThresholdMessages,
+  Views,
 } from "./jetstream/types.ts";
+// KV (ADR-8)
+export { KvWatchInclude } from "./jetstream/kv_types.ts";
+export { Base64KeyCodec, defaultBucketOpts, NoopKvCodecs } from "./jetstream/kv_codecs.ts";
+export type {
+  KV,
+  KvCodec,
+  KvCodecs,
+  KvDeleteOptions,
+  KvEntry,
+  KvLimits,
+  KvOptions,
+  KvPutOptions,
+  KvStatus,
+  KvWatchOptions,
+  RoKV,
+} from "./jetstream/kv_types.ts";
+// ObjectStore (ADR-20)
+export type {
+  ObjectInfo,
+  ObjectLink,
+  ObjectResult,
+  ObjectStore,
+  ObjectStoreInfo,
+  ObjectStoreLink,
+  ObjectStoreMeta,
+  ObjectStoreMetaOptions,
+  ObjectStoreOptions,
+  ObjectStorePutOpts,
+  ObjectStoreStatus,
+} from "./jetstream/os_types.ts";
 export type { ApiError } from "./errors.ts";
 export type {
   Auth,
@@ -189,3 +222,25 @@ export type {
   TypedSubscriptionOptions,
   UserPass,
 } from "./types.ts";
+// Services (ADR-32; docs/services.md)
+export { ServiceError } from "./services/error.ts";
+export { ServiceResponseType, ServiceVerb } from "./services/types.ts";
+export type {
+  Endpoint,
+  EndpointInfo,
+  EndpointOptions,
+  EndpointStats,
+  NamedEndpointStats,
+  Service,
+  ServiceClient,
+  ServiceConfig,
+  ServiceGroup,
+  ServiceHandler,
+  ServiceIdentity,
+  ServiceInfo,
+  ServiceMetadata,
+  ServiceMsg,
+  ServiceResponse,
+  ServicesAPI,
+  ServiceStats,
+} from "./services/types.ts";

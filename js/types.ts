@@ -3,7 +3,7 @@
  * with nats.deno's names and shapes, so user code typed against nats.deno/nats.ws keeps compiling.
  *
  * Must not: contain implementations (the `*Impl` classes live in their own files), JetStream
- * types (jetstream/types.ts has them) or services types (not in scope yet).
+ * types (jetstream/types.ts has them) or services types (services/types.ts has them).
  */
 import type {
   JetStreamClient,
@@ -11,6 +11,7 @@ import type {
   JetStreamManagerOptions,
   JetStreamOptions,
 } from "./jetstream/types.ts";
+import type { ServicesAPI } from "./services/types.ts";
 import type { DebugEvents, Events, Match, RequestStrategy } from "./enums.ts";
 import type { NatsError } from "./errors.ts";
 
@@ -418,7 +419,9 @@ export interface NatsConnection {
   /** Drops the current transport and reconnects (experimental). */
   reconnect(): Promise<void>;
   /** The JetStream publishing client (no request is made). */
-  jetstream(opts?: JetStreamOptions): JetStreamClient;
+  jetstream(opts?: JetStreamOptions | JetStreamManagerOptions): JetStreamClient;
   /** The JetStream manager; with `checkAPI` (default) it first checks that JetStream answers. */
   jetstreamManager(opts?: JetStreamManagerOptions): Promise<JetStreamManager>;
+  /** The Service API: `add()` a service, or a discovery `client()` (created on first use). */
+  services: ServicesAPI;
 }

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Builds the package into dist/: release wasm -> wasm-bindgen (web target, into js/wasm/) ->
-# wasm-opt -Oz -> esbuild bundles js/mod.ts (with the glue) into dist/mod.js -> tsc emits the
-# declarations -> pkg-template/ supplies package.json and README.
+# Builds the package into dist/: wasm-pack (release wasm + wasm-bindgen, web target, into
+# target/wasm-pack/) -> wasm-opt -Oz there -> the glue and the .wasm copied into js/wasm/ ->
+# esbuild bundles js/mod.ts (with the glue) into dist/mod.js -> tsc emits the declarations ->
+# pkg-template/ supplies package.json, jsr.json and README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.tools/node_modules/.bin:$PATH"
 
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
-rm -rf js/wasm
-wasm-bindgen --target web --out-dir js/wasm --out-name nats_wasm \
-  target/wasm32-unknown-unknown/release/nats_wasm.wasm
+# Offline (docs/toolchain.md "wasm-pack offline"): --mode no-install uses the pinned wasm-bindgen
+# CLI on PATH and never downloads one; --no-opt keeps wasm-pack from fetching its own wasm-opt,
+# which runs next, from npm's binaryen. The output is wasm-pack's npm package of the bare engine.
+pkg=target/wasm-pack
+CARGO_TERM_QUIET=true wasm-pack --log-level warn build --target web --release \
+  --mode no-install --no-opt --out-dir "$pkg" --out-name nats_wasm
 # -Oz: smallest output; the engine's hot paths are short loops where size and speed agree.
 wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals js/wasm/nats_wasm_bg.wasm -o js/wasm/nats_wasm_bg.wasm
+  --enable-sign-ext --enable-mutable-globals "$pkg/nats_wasm_bg.wasm" -o "$pkg/nats_wasm_bg.wasm"
+rm -rf js/wasm && mkdir -p js/wasm
+for f in nats_wasm.js nats_wasm.d.ts nats_wasm_bg.wasm nats_wasm_bg.wasm.d.ts; do cp "$pkg/$f" js/wasm/; done
 
 rm -rf dist && mkdir -p dist
 esbuild js/mod.ts --bundle --minify --format=esm --target=es2022 --log-level=warning \
@@ -29,13 +34,17 @@ find dist/types -name '*.d.ts' | while read -r d; do
   base=$(basename "$d" .d.ts)
   printf '/* @ts-self-types="./%s.d.ts" */\nexport {};\n' "$base" >"${d%.d.ts}.js"
 done
-cp pkg-template/package.json pkg-template/README.md pkg-template/mod.d.ts dist/
+# package.json for npm, jsr.json for JSR (`deno publish` from dist/): one module, two registries;
+# both take the crate's version.
+cp pkg-template/{package.json,jsr.json,README.md,mod.d.ts} dist/
 node -e '
   const fs = require("fs");
-  const p = JSON.parse(fs.readFileSync("dist/package.json", "utf8"));
   const toml = fs.readFileSync("Cargo.toml", "utf8");
-  p.version = /^version = "([^"]+)"/m.exec(toml)[1];
-  fs.writeFileSync("dist/package.json", JSON.stringify(p, null, 2) + "\n");
+  for (const f of ["dist/package.json", "dist/jsr.json"]) {
+    const p = JSON.parse(fs.readFileSync(f, "utf8"));
+    p.version = /^version = "([^"]+)"/m.exec(toml)[1];
+    fs.writeFileSync(f, JSON.stringify(p, null, 2) + "\n");
+  }
 '
 # A wasm import other than the glue module means a crate left a host hook unresolved
 # (e.g. getrandom without its js feature): the module would fail to load.

@@ -18,4 +18,7 @@ pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub use wasm::rust_api::{Client, ConnectOptions, Message, Subscriber};
 #[cfg(all(target_arch = "wasm32", feature = "jetstream"))]
-pub use wasm::rust_api::{JetStream, JsMessage, JsMessages, PubAck, PublishOptions};
+pub use wasm::rust_api::{
+    JetStream, JsMessage, JsMessages, Kv, KvConfig, KvEntry, KvOperation, KvStorage, KvWatch, PubAck,
+    PublishOptions,
+};

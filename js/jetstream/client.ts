@@ -1,5 +1,6 @@
 /**
- * `JetStreamClientImpl` (`nc.jetstream()`): acknowledged publish, and `consumers` (consumer.ts).
+ * `JetStreamClientImpl` (`nc.jetstream()`): acknowledged publish, `consumers` (consumer.ts) and
+ * `views` (KV and ObjectStore, views.ts).
  * The publish options become headers (the PubHeaders table), the message goes out as a request,
  * the reply is the `PubAck`; when nothing answers (503) it tries again `retries` times,
  * `retry_delay` ms apart.
@@ -14,6 +15,7 @@ import { BaseApiClient, parseJsResponse } from "./api.ts";
 import { ConsumersImpl } from "./consumer.ts";
 import { legacyFetch, legacyPull, legacyPullSubscribe, legacySubscribe } from "./legacy.ts";
 import { PubHeaders } from "./types.ts";
+import { ViewsImpl } from "./views.ts";
 import type {
   ConsumerOpts,
   ConsumerOptsBuilder,
@@ -24,6 +26,7 @@ import type {
   JetStreamSubscription,
   PubAck,
   PullOptions,
+  Views,
 } from "./types.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import type { QueuedIterator } from "../types.ts";
@@ -36,6 +39,11 @@ export class JetStreamClientImpl extends BaseApiClient implements JetStreamClien
 
   get consumers(): Consumers {
     return this._consumers ??= new ConsumersImpl(this);
+  }
+
+  /** KV buckets and object stores over this client (views.ts). */
+  get views(): Views {
+    return new ViewsImpl(this);
   }
 
   pull(stream: string, durable: string, expires = 0): Promise<JsMsg> {

@@ -58,6 +58,9 @@ interface SubInfo {
   /** The consumer exists already (bound). */
   attached: boolean;
   isBind: boolean;
+  /** The consumer's info when it was created or bound (nats.deno's `info.last`): KV reads its
+   * `num_pending` to know how many values an initial watch delivers. */
+  last?: ConsumerInfo;
 }
 
 /** The error of an `error` event: a status code's digits, or an error code name. */
@@ -449,6 +452,7 @@ async function processOptions(
       }
       info.config = ci.config;
       info.name = ci.name;
+      info.last = ci;
       info.attached = true;
     } catch (err) {
       if ((err as NatsError).code !== "404") throw err;
@@ -498,6 +502,7 @@ async function maybeCreateConsumer(api: ConsumerAPIImpl, info: SubInfo): Promise
   const ci = await api.add(info.stream, config);
   info.name = ci.name;
   info.config = ci.config;
+  info.last = ci;
 }
 
 /** `js.subscribe(subject, opts)`: a push subscription. */

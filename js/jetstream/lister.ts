@@ -8,7 +8,7 @@
  */
 import type { ApiPaged } from "./types.ts";
 import type { BaseApiClient } from "./api.ts";
-import type { Lister } from "./types.ts";
+import type { Lister, StreamInfo } from "./types.ts";
 
 export class ListerImpl<T> implements Lister<T>, AsyncIterable<T> {
   err?: Error;
@@ -45,4 +45,28 @@ export class ListerImpl<T> implements Lister<T>, AsyncIterable<T> {
       yield* page;
     }
   }
+}
+
+/**
+ * The streams of one kind (their names start with `prefix`: `KV_`, `OBJ_`) as `T`, over the
+ * stream listing's pages. A page with none of them is skipped, not taken for the end.
+ */
+export function streamsOfKind<T>(
+  all: Lister<StreamInfo>,
+  prefix: string,
+  as: (si: StreamInfo) => T,
+): Lister<T> {
+  const next = async (): Promise<T[]> => {
+    for (let page = await all.next(); page.length > 0; page = await all.next()) {
+      const found = page.filter((si) => si.config.name.startsWith(prefix));
+      if (found.length > 0) return found.map(as);
+    }
+    return [];
+  };
+  return {
+    next,
+    async *[Symbol.asyncIterator]() {
+      for (let page = await next(); page.length > 0; page = await next()) yield* page;
+    },
+  };
 }

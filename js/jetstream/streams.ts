@@ -11,6 +11,10 @@ import { MsgHdrsImpl } from "../headers.ts";
 import type { MsgHdrs, ReviverFn } from "../types.ts";
 import { BaseApiClient, validateName } from "./api.ts";
 import { ListerImpl } from "./lister.ts";
+import { listKvs } from "./kv.ts";
+import type { KvStatus } from "./kv_types.ts";
+import { listObjectStores } from "./os_meta.ts";
+import type { ObjectStoreStatus } from "./os_types.ts";
 import type {
   ExternalStream,
   Lister,
@@ -128,6 +132,16 @@ export class StreamAPIImpl extends BaseApiClient implements StreamAPI {
       subject ? { subject } : {},
       fixInfo,
     );
+  }
+
+  /** The KV buckets of the account (streams named `KV_<bucket>`). */
+  listKvs(): Lister<KvStatus> {
+    return listKvs(this);
+  }
+
+  /** The object stores of the account (streams named `OBJ_<bucket>`). */
+  listObjectStores(): Lister<ObjectStoreStatus> {
+    return listObjectStores(this);
   }
 
   names(subject = ""): Lister<string> {

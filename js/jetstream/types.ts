@@ -9,6 +9,8 @@
 import type { ApiError, NatsError } from "../errors.ts";
 import type { MsgHdrs, Nanos, QueuedIterator, ReviverFn } from "../types.ts";
 import type { JsMsg } from "./jsmsg.ts";
+import type { KV, KvOptions, KvStatus } from "./kv_types.ts";
+import type { ObjectStore, ObjectStoreOptions, ObjectStoreStatus } from "./os_types.ts";
 
 export enum AckPolicy {
   None = "none",
@@ -522,6 +524,10 @@ export interface StreamAPI {
   find(subject: string): Promise<string>;
   names(subject?: string): Lister<string>;
   get(name: string): Promise<Stream>;
+  /** The KV buckets of the account (streams named `KV_<bucket>`). */
+  listKvs(): Lister<KvStatus>;
+  /** The object stores of the account (streams named `OBJ_<bucket>`). */
+  listObjectStores(): Lister<ObjectStoreStatus>;
 }
 
 export interface ConsumerAPI {
@@ -557,6 +563,12 @@ export interface JetStreamManager {
   jetstream(): JetStreamClient;
 }
 
+/** `js.views`: open (or create) a KV bucket or an object store. */
+export interface Views {
+  kv(name: string, opts?: Partial<KvOptions>): Promise<KV>;
+  os(name: string, opts?: Partial<ObjectStoreOptions>): Promise<ObjectStore>;
+}
+
 export interface JetStreamClient {
   publish(
     subj: string,
@@ -566,6 +578,8 @@ export interface JetStreamClient {
   getOptions(): JetStreamOptions;
   /** The consumers of the simplified API (`get` a named or an ordered consumer). */
   consumers: Consumers;
+  /** KV buckets and object stores. */
+  views: Views;
   /** Legacy: one message of a pull consumer; `expires` 0 asks with no_wait. */
   pull(stream: string, durable: string, expires?: number): Promise<JsMsg>;
   /** Legacy: one batch of a pull consumer, ending with the batch, its expiry or its status. */

@@ -1,7 +1,8 @@
 //! Base64 as nkeys.js's `encode`/`decode` helpers do it: standard alphabet with padding out;
 //! in, the "forgiving" decode of `atob` (ASCII whitespace ignored, padding optional, the unused
 //! low bits of the last character ignored) that also takes the URL-safe alphabet (`-`, `_`), as
-//! nkeys.js maps them before `atob`. Both directions are written out here rather than taken from
+//! nkeys.js maps them before `atob`. `encode_url` writes the URL-safe alphabet, padded (ADR-20's
+//! digests and object names). Both directions are written out here rather than taken from
 //! `data-encoding`, whose generic decoder and encoder cost the wasm module about 22 KB and 10 KB
 //! of code.
 //!
@@ -25,6 +26,12 @@ pub fn encode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Base64url with padding (`-` and `_` for `+` and `/`): ADR-20's object digests and meta
+/// subject names (nats.deno's `Base64UrlPaddedCodec`).
+pub fn encode_url(bytes: &[u8]) -> String {
+    encode(bytes).replace('+', "-").replace('/', "_")
 }
 
 /// The 6-bit value of a base64 character of either alphabet.
@@ -79,6 +86,7 @@ mod tests {
             assert_eq!(decode(&encode(&bytes[..n])).unwrap(), &bytes[..n], "{n} bytes");
         }
         assert_eq!(encode(b"ab"), "YWI=");
+        assert_eq!(encode_url(&[0xfb, 0xff]), "-_8=", "url alphabet, padded");
         for n in 0..=bytes.len() {
             assert_eq!(encode(&bytes[n..]), data_encoding::BASE64.encode(&bytes[n..]), "{n}");
         }

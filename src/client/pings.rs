@@ -50,6 +50,11 @@ pub(super) enum PingEnd {
     Closed,
 }
 
+/// PINGs in flight below which a frame still ends with a nudge PING: 8 bounds the PINGs to 8 per
+/// round trip however many frames leave, while a frame sent behind a nudge draws its own answer
+/// (`nudge`). Past 8 frames per round trip the frames are back to back and Nagle coalesces them.
+const NUDGES_IN_FLIGHT: usize = 8;
+
 #[derive(Debug, Default)]
 pub(super) struct Pings {
     /// PINGs in flight on the current socket, oldest first.
@@ -181,14 +186,18 @@ impl Connection {
         self.pings.queue.is_empty()
     }
 
-    /// Before a frame leaves: when connected and no PING is in flight, end it with one. The
-    /// server answers a PING at once, and that answer acknowledges the frame at the TCP level.
-    /// Without it a frame that draws no reply (acks, an UNSUB, plain publishes) holds the next
-    /// small write until the server's delayed ACK (~40 ms on Linux): Deno's WebSocket leaves
-    /// Nagle on, so a JetStream fetch loop waited that long per batch. One PING in flight at a
-    /// time: at most one per round trip, whatever the number of frames.
+    /// Before a frame leaves: when connected and fewer than [`NUDGES_IN_FLIGHT`] PINGs are in
+    /// flight, end it with one. The server answers a PING at once, and that answer acknowledges
+    /// the frame at the TCP level. Without it a frame that draws no reply (acks, an UNSUB, plain
+    /// publishes, a pull that will not be answered) holds the next small write until the server's
+    /// delayed ACK (~40 ms on Linux): Deno's WebSocket leaves Nagle on. With one PING in flight at
+    /// a time, the frame sent behind it went bare, and the write after that waited: a fetch loop
+    /// or the end of an ObjectStore get followed by anything paid 40 ms.
     pub(super) fn nudge(&mut self) {
-        if self.phase == Phase::Connected && !self.out.wire().is_empty() && self.no_ping_outstanding() {
+        if self.phase == Phase::Connected
+            && !self.out.wire().is_empty()
+            && self.pings.queue.len() < NUDGES_IN_FLIGHT
+        {
             self.send_ping(PingKind::Nudge);
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod ack;
 pub mod backoff;
+pub mod digest;
 pub mod heartbeat;
 pub mod legacy;
 pub mod ordered;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The built package in a real page: starts the test nats-server (scripts/nats-server.sh) and the
-# static server (tests/browser/server.ts), drives tests/browser/page.html in headless Chromium
-# through playwright-core (tests/browser/run.mjs), and prints `browser-page: N passed, N failed`.
+# The built package in real pages: starts the test nats-servers (scripts/nats-server.sh: default
+# and JetStream) and the static server (tests/browser/server.ts), drives tests/browser/page.html,
+# kv_os.html (KV and ObjectStore, with a Deno client: peer.ts), services.html (with svc_peer.ts)
+# and the web page example in two tabs (web_tabs.mjs) in headless Chromium through
+# playwright-core (tests/browser/run.mjs), and prints `browser-page: N passed, N failed`.
 # For our client it also starts the auth and wss:// servers of tests/auth/fixtures.sh (fresh keys,
 # JWTs and a test CA) and has Chromium trust that CA's server key (SPKI), so the page runs its
 # authentication, permission and wss:// tests too.

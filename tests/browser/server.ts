@@ -1,7 +1,8 @@
-// Static HTTP server for the browser page test (127.0.0.1 only): serves tests/browser/page.html
-// at / and the built package under /dist/, and the generated auth fixtures (.tmp/auth: JSON and
-// creds files only) under /auth/. With NATS_CLIENT=nats.ws, /dist/mod.js is nats.ws's
-// ESM bundle instead, to validate the page against the reference client.
+// Static HTTP server for the browser page tests and `make demo-web` (127.0.0.1 only): serves
+// tests/browser/page.html at / (and each test page of tests/browser/ and their harness.js by
+// name), the built package under /dist/, the web page example under /examples/web/, and the auth
+// fixtures generated in .tmp/auth (JSON and creds files only) under /auth/. With NATS_CLIENT=nats.ws,
+// /dist/mod.js is nats.ws's ESM bundle instead, to validate the pages against the reference client.
 // Usage: deno run -A tests/browser/server.ts [port]   (prints "listening on <port>")
 const root = new URL("../../", import.meta.url);
 const port = Number(Deno.args[0] ?? 14890);
@@ -14,10 +15,14 @@ const types: Record<string, string> = {
   ".json": "application/json",
   ".creds": "text/plain; charset=utf-8",
   ".ts": "text/plain; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
 };
 
 function fileFor(path: string): URL | null {
-  if (path === "/" || path === "/page.html") return new URL("tests/browser/page.html", root);
+  if (path === "/") return new URL("tests/browser/page.html", root);
+  if (/^\/[a-z_]+\.(html|js)$/.test(path)) return new URL(`tests/browser${path}`, root);
+  if (path === "/examples/web/") return new URL("examples/web/index.html", root);
+  if (/^\/examples\/web\/[a-z_]+\.(html|js|css)$/.test(path)) return new URL(path.slice(1), root);
   if (natsWs && path === "/dist/mod.js") {
     return new URL(".tools/node_modules/nats.ws/esm/nats.js", root);
   }
@@ -34,11 +39,17 @@ Deno.serve({
 }, async (req) => {
   const path = new URL(req.url).pathname;
   if (path === "/favicon.ico") return new Response(null, { status: 204 });
+  // the example's page loads its files by relative URLs, which need the trailing slash
+  if (path === "/examples/web") {
+    const to = new URL(req.url);
+    to.pathname += "/";
+    return Response.redirect(to, 301);
+  }
   const file = fileFor(path);
   if (!file) return new Response("not found", { status: 404 });
   try {
     const body = await Deno.readFile(file);
-    const ext = path === "/" ? ".html" : path.slice(path.lastIndexOf("."));
+    const ext = path.endsWith("/") ? ".html" : path.slice(path.lastIndexOf("."));
     return new Response(body, {
       headers: {
         "content-type": types[ext] ?? "application/octet-stream",

@@ -215,3 +215,42 @@ Deno.test("examples: 20_jetstream_consume", async () => {
     "js.subscribe: job 1, job 3, job 5, job 7, job 9",
   ]);
 });
+
+Deno.test("examples: 21_kv", async () => {
+  assertEquals(await runExample("21_kv.ts", [], { NATS_URL: JETSTREAM_URL }), [
+    "put theme=light at revision 1; get: theme=light (PUT)",
+    "update at a stale revision: wrong last sequence: 3",
+    "create of an existing key: wrong last sequence: 2",
+    "watch: initial values lang=en, theme=dark",
+    "watch: then theme=solarized, lang=DEL, done=",
+    "history of theme: 1:light 3:dark 4:solarized (the update was revision 3)",
+    "keys: done, theme",
+    "status: bucket settings, 6 values, history 5",
+  ]);
+});
+
+Deno.test("examples: 22_objectstore", async () => {
+  assertEquals(await runExample("22_objectstore.ts", [], { NATS_URL: JETSTREAM_URL }), [
+    "put report.txt: 300000 bytes in 3 chunks",
+    // sha256 of "0123456789" x 30000, base64url with padding (ADR-20)
+    "digest SHA-256=kcME5NrtFtGsB0hnw6e2sl8RNoSCK7nLXbJTXPayHIw=",
+    "get: 300000 bytes, digest check: ok",
+    'link "latest" reads 300000 bytes of report.txt',
+    "list: latest, notes.txt, report.txt",
+    "watch: notes.txt deleted=true",
+    "after delete: get notes.txt -> null",
+    "object stores: DOCS (documents)",
+  ]);
+});
+
+Deno.test("examples: 23_services", async () => {
+  assertEquals(await runExample("23_services.ts"), [
+    "max of [1, 7, 3]: 7",
+    'max of []: error 400 "expected a non-empty array of numbers"',
+    "min of [4, 2, 9]: 2",
+    "ping: max 0.0.1 (io.nats.micro.v1.ping_response)",
+    'info: "the largest and smallest of some numbers" on demo.math.max, demo.math.min',
+    "stats: max 2 requests, 0 errors; min 1 requests, 0 errors",
+    "stopped: true",
+  ]);
+});

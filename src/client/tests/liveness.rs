@@ -175,7 +175,7 @@ fn a_client_initiated_reconnect_says_so() {
 }
 
 #[test]
-fn a_frame_ends_with_one_nudge_ping_at_a_time_and_its_pong_settles_nothing() {
+fn a_frame_ends_with_a_nudge_ping_up_to_eight_in_flight_and_their_pongs_settle_nothing() {
     let mut h = H::connected(opts(&[]));
     // nothing to send: nothing added
     h.c.prepare_transmit();
@@ -184,16 +184,29 @@ fn a_frame_ends_with_one_nudge_ping_at_a_time_and_its_pong_settles_nothing() {
     h.c.prepare_transmit();
     h.pump();
     assert_eq!(h.sent(), "PUB a 1\r\nx\r\nPING\r\n", "the frame draws an answer at once");
-    // one in flight: the next frame goes as it is
+    // one in flight: the frame behind it is nudged too (a bare one would wait on a delayed ACK)
     h.c.publish("a", None, None, b"y").unwrap();
     h.c.prepare_transmit();
     h.pump();
-    assert_eq!(h.sent(), "PUB a 1\r\ny\r\n");
-    // a flush behind the nudge: the first PONG answers the nudge, the second the flush
+    assert_eq!(h.sent(), "PUB a 1\r\ny\r\nPING\r\n");
+    // up to 8 in flight; the 9th frame goes as it is
+    for _ in 2..8 {
+        h.c.publish("a", None, None, b"w").unwrap();
+        h.c.prepare_transmit();
+        h.pump();
+        assert!(h.sent().ends_with("PING\r\n"));
+    }
+    h.c.publish("a", None, None, b"v").unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert_eq!(h.sent(), "PUB a 1\r\nv\r\n");
+    // a flush behind the nudges: the first 8 PONGs answer the nudges, the 9th the flush
     let id = h.cmd(|c, _| c.flush()).unwrap();
     assert_eq!(h.sent(), "PING\r\n");
-    h.feed("PONG\r\n");
-    assert!(h.take_recs().iter().all(|r| !r.is(kind::FLUSH_END)), "the nudge's PONG settles nothing");
+    for _ in 0..8 {
+        h.feed("PONG\r\n");
+        assert!(h.take_recs().iter().all(|r| !r.is(kind::FLUSH_END)), "a nudge's PONG settles nothing");
+    }
     h.feed("PONG\r\n");
     let end = only(&h.take_recs(), kind::FLUSH_END);
     assert_eq!((end.id, end.f[0].as_str()), (id, ""));

@@ -17,7 +17,7 @@ use crate::proto::Headers;
 use crate::proto::json::{RawField, Value, read_object};
 
 /// The JetStream API prefix of the account's own JetStream (no domain).
-const DEFAULT_API_PREFIX: &str = "$JS.API";
+pub(super) const DEFAULT_API_PREFIX: &str = "$JS.API";
 /// ms a publish or an API request waits for its reply (nats.deno's JetStream default).
 pub(super) const DEFAULT_TIMEOUT_MS: u64 = 5_000;
 
@@ -78,16 +78,16 @@ impl From<NatsError> for ApiFailure {
     }
 }
 
-type Fields<'a> = Vec<RawField<'a>>;
+pub(super) type Fields<'a> = Vec<RawField<'a>>;
 
-fn num(fields: &Fields<'_>, key: &str) -> Option<u64> {
+pub(super) fn num(fields: &Fields<'_>, key: &str) -> Option<u64> {
     fields.iter().find(|(k, ..)| k == key).and_then(|(_, v, _)| match v {
         Value::Num(n) if *n >= 0.0 => Some(*n as u64),
         _ => None,
     })
 }
 
-fn text(fields: &Fields<'_>, key: &str) -> Option<String> {
+pub(super) fn text(fields: &Fields<'_>, key: &str) -> Option<String> {
     fields.iter().find(|(k, ..)| k == key).and_then(|(_, v, _)| match v {
         Value::Str(s) => Some(s.clone()),
         _ => None,
@@ -95,7 +95,7 @@ fn text(fields: &Fields<'_>, key: &str) -> Option<String> {
 }
 
 /// Reads an API reply; its `error` object (`{"code","err_code","description"}`) is the failure.
-fn read_reply(payload: &[u8]) -> Result<Fields<'_>, ApiFailure> {
+pub(super) fn read_reply(payload: &[u8]) -> Result<Fields<'_>, ApiFailure> {
     let fields = read_object(payload).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?;
     let Some((_, _, raw)) = fields.iter().find(|(k, ..)| k == "error") else { return Ok(fields) };
     let error = read_object(raw).map_err(|e| NatsError::new(ErrorCode::BadJson, e.to_string()))?;
@@ -194,7 +194,7 @@ impl JetStream {
     }
 
     /// A request whose no-responders answer means "JetStream not enabled" (code `503`).
-    async fn request(
+    pub(super) async fn request(
         &self,
         subject: &str,
         headers: Option<&[u8]>,
@@ -212,9 +212,15 @@ impl JetStream {
 
     /// One API request, `<prefix>.<api>` with a JSON body; an error reply is the failure.
     pub(super) async fn api(&self, api: &str, body: &[u8]) -> Result<(), ApiFailure> {
+        self.api_reply(api, body).await.map(|_| ())
+    }
+
+    /// As `api`, keeping the reply's JSON (read it with `read_reply`) for a caller that needs it.
+    pub(super) async fn api_reply(&self, api: &str, body: &[u8]) -> Result<Vec<u8>, ApiFailure> {
         let subject = format!("{}.{api}", self.prefix);
         let reply = self.request(&subject, None, body, self.timeout_ms).await?;
-        read_reply(&reply.payload).map(|_| ())
+        read_reply(&reply.payload)?;
+        Ok(reply.payload)
     }
 
     /// Consumes the existing pull consumer `consumer` of `stream` for ever (until stopped,

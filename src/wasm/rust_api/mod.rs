@@ -6,7 +6,9 @@
 //! routes records; the driver delivers a command's records only after the command has returned
 //! its id, so every waiter is registered before its record arrives. With the cargo feature
 //! `jetstream`: [`jetstream`] (publish with `PubAck`, the API requests, starting a consumer
-//! run), [`js_stream`] (a run as a `Stream`) and [`js_message`] (a message and its acks).
+//! run), [`js_stream`] (a run as a `Stream`) and [`js_message`] (a message and its acks); KV
+//! buckets: [`kv`] (create, bind, get, put, delete), [`kv_entry`] (an entry read from a reply)
+//! and [`kv_watch`] (a watch as a `Stream`).
 //!
 //! Must not: block (there is one thread), or hold the driver borrowed across an `.await`.
 
@@ -17,6 +19,12 @@ mod jetstream;
 mod js_message;
 #[cfg(feature = "jetstream")]
 mod js_stream;
+#[cfg(feature = "jetstream")]
+mod kv;
+#[cfg(feature = "jetstream")]
+mod kv_entry;
+#[cfg(feature = "jetstream")]
+mod kv_watch;
 mod routes;
 mod subscriber;
 
@@ -27,6 +35,12 @@ pub use jetstream::{JetStream, PubAck, PublishOptions};
 pub use js_message::JsMessage;
 #[cfg(feature = "jetstream")]
 pub use js_stream::JsMessages;
+#[cfg(feature = "jetstream")]
+pub use kv::{Kv, KvConfig, KvStorage};
+#[cfg(feature = "jetstream")]
+pub use kv_entry::{KvEntry, KvOperation};
+#[cfg(feature = "jetstream")]
+pub use kv_watch::KvWatch;
 pub use subscriber::Subscriber;
 
 use crate::auth::authenticators::Credentials;
