@@ -118,6 +118,8 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   private slow = false;
   /** The connection has forgotten this subscription (or was told to). */
   private released = false;
+  /** What `holdProcessed` added to `whenProcessed()`. */
+  private processing: (() => Promise<void>) | undefined;
   /** @internal Events of the engine hook on this subscription (callback subscriptions only). */
   onEvent?: SubEventHandler;
 
@@ -368,8 +370,17 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
    * iterator is stopped, not once it is read). Its messages stay queued for a late loop.
    */
   whenProcessed(): Promise<void> {
-    if (this.cb === undefined && !this.yielding) return Promise.resolve();
-    return this.closed;
+    const queued = this.cb === undefined && !this.yielding ? Promise.resolve() : this.closed;
+    const held = this.processing;
+    return held === undefined ? queued : queued.then(held);
+  }
+
+  /**
+   * Work the callback started and has not finished (a service handler's promise) that a drain
+   * must also wait for: `whenProcessed()` resolves only once `until()` does too.
+   */
+  holdProcessed(until: () => Promise<void>): void {
+    this.processing = until;
   }
 
   /**

@@ -12,6 +12,7 @@
  * Must not: decide when the service stops (it tells its owner), or build control answers.
  */
 import { Empty } from "../encoders.ts";
+import type { SubscriptionImpl } from "../subscription.ts";
 import type { Deferred, Msg, NatsConnection, QueuedIterator, Subscription } from "../types.ts";
 import { deferred } from "../util.ts";
 import { errorHeaders, errorText } from "./error.ts";
@@ -29,9 +30,6 @@ export interface EndpointOwner {
 
 /** A handler of a control subject: gets the raw message, may answer asynchronously. */
 export type InternalHandler = (msg: Msg) => Promise<void> | void;
-
-/** The part of our SubscriptionImpl that a connection drain waits on (see `holdDrain`). */
-type ProcessedHook = { whenProcessed?: () => Promise<void> };
 
 /** An endpoint or control subscription of a service. */
 export class EndpointImpl {
@@ -146,10 +144,7 @@ export class EndpointImpl {
    * so handler promises still pending are added to the wait here.
    */
   private holdDrain(): void {
-    const s = this.sub as unknown as ProcessedHook;
-    const base = s.whenProcessed;
-    if (typeof base !== "function") return;
-    s.whenProcessed = () => base.call(this.sub).then(() => this.idle());
+    (this.sub as SubscriptionImpl).holdProcessed(() => this.idle());
   }
 
   /** The INFO entry. */
