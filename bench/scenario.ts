@@ -46,7 +46,15 @@ interface Subscription extends AsyncIterable<Msg> {
 }
 interface SubOpts {
   callback?: (err: Error | null, msg: Msg) => void;
+  pendingMsgsLimit?: number;
+  pendingBytesLimit?: number;
 }
+/**
+ * No client-side pending limit, as nats.ws has none: a loaded machine can queue more than our
+ * default 65,536 messages, and a subscription that drops them (a slow consumer) never reaches
+ * its count, which would measure the load, not the clients.
+ */
+const UNLIMITED: SubOpts = { pendingMsgsLimit: -1, pendingBytesLimit: -1 };
 interface NatsConnection {
   publish(subject: string, data?: Uint8Array): void;
   subscribe(subject: string, opts?: SubOpts): Subscription;
@@ -175,6 +183,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
   progress = () => `${count} of ${n} messages received`;
   if (mode === "cb") {
     const s = nc.subscribe(subj, {
+      ...UNLIMITED,
       callback: (err, m) => {
         if (err) return finish({ error: `subscription error: ${err.message}` }, 1);
         if (count === 0) first = performance.now();
@@ -187,7 +196,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
       },
     });
   } else {
-    const s = nc.subscribe(subj);
+    const s = nc.subscribe(subj, UNLIMITED);
     (async () => {
       try {
         for await (const m of s) {
@@ -219,7 +228,8 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
 async function pubsub(mod: ClientModule, n: number) {
   const nc = await connectClient(mod);
   const subj = `bench.pubsub.${uniq}`;
-  const s = nc.subscribe(subj);
+  // all N are published before the loop reads one: see UNLIMITED
+  const s = nc.subscribe(subj, UNLIMITED);
   let count = 0;
   const received = (async () => {
     for await (const _m of s) if (++count === n) break;

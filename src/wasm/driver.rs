@@ -15,7 +15,7 @@
 //! Must not: interpret protocol bytes, keep protocol state, or call user code while the driver is
 //! borrowed (user callbacks may call back into the connection).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -78,6 +78,22 @@ thread_local! {
     /// Commands queued while their driver was busy, keyed by the driver's address. wasm32 has one
     /// thread, so this is one queue for the whole module.
     static DEFERRED: RefCell<Vec<(usize, DeferredCommand)>> = const { RefCell::new(Vec::new()) };
+
+    /// Host tasks begun so far, counted by every driver of the module: a socket event, a timer or
+    /// a turn's end of any connection starts a new task. A driver that sent in task N knows that
+    /// a flush running once the count has moved on is in a later task, without a hop of its own
+    /// per send (two connections answering each other in one program paid one per message).
+    static HOST_TASK: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The current host task's number (see `HOST_TASK`).
+fn host_task() -> u64 {
+    HOST_TASK.with(Cell::get)
+}
+
+/// A socket event, a timer or a turn's end is running: a new host task.
+fn begin_host_task() {
+    HOST_TASK.with(|t| t.set(t.get().wrapping_add(1)));
 }
 
 /// Work a sink wants done once the driver is released (typically one call into JS).
@@ -146,9 +162,13 @@ pub(crate) struct Driver {
     on_timer: Closure<dyn FnMut()>,
     /// `None` only while being dropped with the microtask still queued (see `Drop`).
     on_flush: Option<Closure<dyn FnMut()>>,
-    /// A frame was sent in this turn: later `on_flush` microtasks of the turn leave their bytes
-    /// for `turn_end`, which sends them together.
-    sent_this_turn: bool,
+    /// The host task (`host_task()`) of the last send: later `on_flush` microtasks of that task
+    /// leave their bytes for `turn_end`, which sends them together. A task the driver does not
+    /// see begin (a user timer) looks like the last one until some connection's socket event or
+    /// timer runs; a flush there waits for the turn's end, a hop later, and its bytes still leave
+    /// in one frame (the reply or PONG to the previous send is such an event, so this takes writes
+    /// from outside the driver's events less than a round trip apart).
+    sent_in_task: Option<u64>,
     turn_end: TurnEnd,
 }
 
@@ -174,6 +194,7 @@ impl Driver {
             let on_timer = Closure::<dyn FnMut()>::new(move || {
                 if let Some(this) = w.upgrade() {
                     {
+                        begin_host_task();
                         let mut d = this.borrow_mut();
                         d.timer = None;
                         d.engine.handle_timeout(now_ms());
@@ -191,11 +212,8 @@ impl Driver {
             let w = weak.clone();
             let on_turn_end = Closure::<dyn FnMut()>::new(move || {
                 if let Some(this) = w.upgrade() {
-                    {
-                        let mut d = this.borrow_mut();
-                        d.turn_end.ran();
-                        d.sent_this_turn = false;
-                    }
+                    begin_host_task();
+                    this.borrow_mut().turn_end.ran();
                     Driver::pump(&this, Origin::Host);
                 }
             });
@@ -215,7 +233,7 @@ impl Driver {
                 wake: Some(wake),
                 on_timer,
                 on_flush: Some(on_flush),
-                sent_this_turn: false,
+                sent_in_task: None,
                 turn_end: TurnEnd::new(on_turn_end),
             })
         })
@@ -367,11 +385,13 @@ impl Driver {
         }
     }
 
-    /// Sends now, unless a microtask flush comes after another send of this turn: then the bytes
+    /// Sends now, unless a microtask flush comes after another send of this task: then the bytes
     /// wait for the turn's end (one frame for, say, a loop's acks; each small frame costs a
     /// syscall here and a frame decode on the server).
     fn send_in_turn(&mut self, origin: Origin) {
-        if origin == Origin::Microtask && self.sent_this_turn && self.engine.transmit().len() < SEND_NOW_BYTES
+        if origin == Origin::Microtask
+            && self.sent_in_task == Some(host_task())
+            && self.engine.transmit().len() < SEND_NOW_BYTES
         {
             self.turn_end.post();
             return;
@@ -395,8 +415,7 @@ impl Driver {
             } else {
                 let _ = sock.ws.send_with_u8_array(data);
             }
-            self.sent_this_turn = true;
-            self.turn_end.post();
+            self.sent_in_task = Some(host_task());
         }
         self.engine.consume_transmit();
     }
@@ -509,6 +528,7 @@ impl Driver {
     /// Runs `f` for a socket event if the socket is still the current one, then pumps.
     fn with_live(weak: &Weak<RefCell<Driver>>, generation: u32, f: impl FnOnce(&mut Driver)) {
         let Some(this) = weak.upgrade() else { return };
+        begin_host_task();
         {
             let Ok(mut d) = this.try_borrow_mut() else {
                 console_error("nats-wasm: socket event while the driver was busy", &JsValue::NULL);
