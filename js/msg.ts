@@ -109,6 +109,18 @@ export class MsgImpl implements Msg {
     return r;
   }
 
+  /**
+   * @internal Copies the reply subject's bytes to the start of `dst` (JetStream's staged ack
+   * parser reads them there, with no string made): their count, or -1 when they do not fit.
+   */
+  copyReply(dst: Uint8Array): number {
+    const n = this._rl;
+    if (n > dst.length) return -1;
+    const at = this._off + this._sl;
+    dst.set(this._buf.subarray(at, at + n));
+    return n;
+  }
+
   get data(): Uint8Array {
     let d = this._data;
     if (d === undefined) {

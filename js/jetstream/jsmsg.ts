@@ -2,7 +2,8 @@
  * `JsMsg`: a message a JetStream consumer delivered, with nats.deno v1's acknowledgement methods
  * (`ack`, `nak`, `working`, `term`, `ackAck`, `next`) and its `DeliveryInfo`, read lazily from the
  * `$JS.ACK` reply subject by the wasm parser (docs/jetstream.md "Ack subjects", "Ack bodies").
- * `toJsMsg(m, ackTimeout)` wraps any received `Msg`.
+ * `toJsMsg(m, ackTimeout)` wraps any received `Msg`; `ackNumbers(reply)` gives the parser's
+ * numbers alone, for readers that need a few per message and no `DeliveryInfo` (KV).
  *
  * Only the first terminal ack (`ack`, `nak`, `term`, `ackAck`) is sent; `working` may repeat and
  * `next` is always sent (nats.deno's `didAck` rule).
@@ -129,8 +130,10 @@ export function nextBody(opts: Partial<JsMsgNextOptions> = { batch: 1 }): Uint8A
   return TE.encode(`+NXT ${JSON.stringify(pullArgs(opts))}`);
 }
 
-// Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`).
-const DELIVERED = 0, STREAM_SEQ = 1, DELIVERY_SEQ = 2, TS_NANOS = 3, PENDING = 4;
+// Slots of parseAckSubject's array (src/wasm/jetstream_bindings.rs `ACK_INFO_LEN`); `ackNumbers`
+// readers use the exported three.
+const DELIVERED = 0, DELIVERY_SEQ = 2;
+export const STREAM_SEQ = 1, TS_NANOS = 3, PENDING = 4;
 const DOMAIN = 5, ACCOUNT = 7, STREAM = 9, CONSUMER = 11;
 /** Slots in all (`ACK_INFO_LEN`). */
 const ACK_INFO_LEN = 13;
@@ -145,7 +148,14 @@ let stageOut: Float64Array = new Float64Array(0);
  * `parseAckSubject`, which says why).
  */
 function parseStaged(reply: string): boolean {
-  // a grown memory detaches the old views (their length drops to 0)
+  stageViews();
+  if (reply.length > stageIn.length) return false;
+  const { read, written } = TE.encodeInto(reply, stageIn);
+  return read === reply.length && parseAckStaged(written);
+}
+
+/** Makes the views on the stage (again, when a grown memory detached them: length 0). */
+function stageViews(): void {
   if (stageIn.length === 0) {
     // ask first: the answer is allocated, which may grow (and so replace) the memory's buffer
     const [inAt, inLen, outAt] = ackStage();
@@ -153,9 +163,34 @@ function parseStaged(reply: string): boolean {
     stageIn = new Uint8Array(buffer, inAt, inLen);
     stageOut = new Float64Array(buffer, outAt, ACK_INFO_LEN);
   }
-  if (reply.length > stageIn.length) return false;
-  const { read, written } = TE.encodeInto(reply, stageIn);
-  return read === reply.length && parseAckStaged(written);
+}
+
+/**
+ * `ackNumbers` of a message's reply subject; a received message's bytes go to the stage as they
+ * are (no reply string is decoded and encoded again).
+ */
+export function ackNumbersOf(jm: JsMsgImpl): Float64Array {
+  const m = jm.msg as Partial<MsgImpl>;
+  if (m.copyReply !== undefined) {
+    stageViews();
+    const n = m.copyReply(stageIn);
+    if (n >= 0 && parseAckStaged(n)) return stageOut;
+  }
+  return ackNumbers(jm.reply);
+}
+
+/**
+ * The numbers of an ack reply subject by the wasm parser, without a `DeliveryInfo` (for readers
+ * that take a few per message, e.g. KV's `STREAM_SEQ`, `TS_NANOS`, `PENDING`). The array may be
+ * the staged one: read it before the next call. Throws as `parseInfo`.
+ */
+export function ackNumbers(reply: string): Float64Array {
+  if (parseStaged(reply)) return stageOut;
+  try {
+    return parseAckSubject(reply);
+  } catch (err) {
+    throw toNatsError(err);
+  }
 }
 
 /**
@@ -163,16 +198,7 @@ function parseStaged(reply: string): boolean {
  * (`not js message: ...`) for any other subject.
  */
 export function parseInfo(reply: string): DeliveryInfo {
-  let n: Float64Array;
-  if (parseStaged(reply)) {
-    n = stageOut;
-  } else {
-    try {
-      n = parseAckSubject(reply);
-    } catch (err) {
-      throw toNatsError(err);
-    }
-  }
+  const n = ackNumbers(reply);
   const delivered = n[DELIVERED];
   return {
     domain: reply.slice(n[DOMAIN], n[DOMAIN + 1]),

@@ -24,6 +24,7 @@ import { DirectStreamAPIImpl } from "./direct.ts";
 import {
   defaultBucketOpts,
   hasWildcards,
+  keepKey,
   mapTokens,
   NoopKvCodecs,
   validateBucket,
@@ -242,6 +243,8 @@ export class Bucket implements KV, KvRemove {
   }
 
   decodeKey(ekey: string): string {
+    // the default codec keeps every token: no split and join per entry of a watch
+    if (this.codec.key.decode === keepKey) return ekey;
     return mapTokens(ekey, (t) => this.codec.key.decode(t));
   }
 

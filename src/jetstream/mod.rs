@@ -28,8 +28,25 @@ pub(crate) const NANOS_PER_MS: u64 = 1_000_000;
 /// only (no sign, space, exponent or `0x`), not empty, no overflow. Anything else is `None`: a
 /// garbled number must never be read as some other number (JavaScript's `parseInt` would).
 pub(crate) fn decimal_u64(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() {
         return None;
     }
-    text.parse().ok()
+    // By hand: every delivered JetStream message has five of these numbers, and in wasm32
+    // `str::parse` (like `checked_mul`) tests each step for overflow with a 128-bit multiply
+    // (`__multi3`). Comparing with the largest value that can take one more digit is the same
+    // test with plain 64-bit arithmetic.
+    const LAST: u64 = u64::MAX / 10;
+    const LAST_DIGIT: u64 = u64::MAX % 10;
+    let bytes = text.as_bytes();
+    let mut n: u64 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let d = u64::from(bytes[i].wrapping_sub(b'0'));
+        if d > 9 || n > LAST || (n == LAST && d > LAST_DIGIT) {
+            return None;
+        }
+        n = n * 10 + d;
+        i += 1;
+    }
+    Some(n)
 }
