@@ -33,6 +33,8 @@ pub(super) struct Outbound {
     held: Vec<u8>,
     /// Flush ids requested while not connected: their PINGs go out after the held publishes.
     pub(super) deferred_flushes: Vec<u32>,
+    /// `wire` holds a request, whose reply will acknowledge the frame (`pings.rs` `nudge`).
+    pub(super) awaits_reply: bool,
 }
 
 impl Outbound {
@@ -64,7 +66,7 @@ impl Outbound {
     /// handshake. Held publishes stay for the next socket.
     pub(super) fn socket_gone(&mut self) {
         self.open = false;
-        self.wire.clear();
+        self.consume();
     }
 
     /// Closed for good: nothing will be sent any more.
@@ -79,6 +81,7 @@ impl Outbound {
 
     pub(super) fn consume(&mut self) {
         self.wire.clear();
+        self.awaits_reply = false;
     }
 
     /// Encodes a publish onto the wire, or into the held buffer while not open, refusing it

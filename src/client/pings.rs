@@ -192,10 +192,14 @@ impl Connection {
     /// publishes, a pull that will not be answered) holds the next small write until the server's
     /// delayed ACK (~40 ms on Linux): Deno's WebSocket leaves Nagle on. With one PING in flight at
     /// a time, the frame sent behind it went bare, and the write after that waited: a fetch loop
-    /// or the end of an ObjectStore get followed by anything paid 40 ms.
+    /// or the end of an ObjectStore get followed by anything paid 40 ms. A frame that carries a
+    /// request is not nudged: its reply acknowledges it (a PONG more per request doubled the
+    /// inbound frames of a request loop). Behind a slow reply, the next small write may wait on
+    /// the delayed ACK once, as every client without the nudge does; its own frame is nudged.
     pub(super) fn nudge(&mut self) {
         if self.phase == Phase::Connected
             && !self.out.wire().is_empty()
+            && !self.out.awaits_reply
             && self.pings.queue.len() < NUDGES_IN_FLIGHT
         {
             self.send_ping(PingKind::Nudge);

@@ -12,8 +12,6 @@
 //! Must not: expose a request's subscription as a user subscription, or end a request twice:
 //! every request ends exactly once, with a REPLY (single request) or a REQ_END.
 
-use std::collections::HashMap;
-
 use super::batch::kind;
 use super::connection::Connection;
 use super::errors::PermissionContext;
@@ -67,9 +65,10 @@ pub(super) struct Requests {
     /// `(prefix, sid)`: `<inbox_prefix>.<nuid>` and the sid of `SUB <prefix>.*`; `None` until the
     /// first mux request (and again after a permission error resets it).
     mux: Option<(String, u32)>,
-    /// Mux requests by the reply subject's last token, which the server sends back: std's seeded
-    /// hasher (the key comes from the network).
-    by_nuid: HashMap<String, u32>,
+    /// Mux requests by the reply subject's last token, which the server sends back. Only nuids
+    /// this engine drew are ever inserted (a token from the network is only looked up), so the
+    /// id hasher serves (`idmap.rs`) and the module carries no SipHash.
+    by_nuid: IdMap<String, u32>,
     /// Own-inbox requests by their sid.
     by_sid: IdMap<u32, u32>,
     /// By token; a hash map for size (`idmap.rs`), sorted where order shows.
@@ -105,19 +104,23 @@ impl Requests {
     }
 
     /// `(sid, inbox, remaining max)` of every own-inbox request, by ascending sid.
+    ///
+    /// Sorts the sids alone: the module already has a `u32` sort (`sids()` and friends), while a
+    /// sort of these tuples would add a ~3 KB copy of its own (docs/design.md "Size").
     fn own_subscriptions(&self) -> Vec<(u32, String, Option<u32>)> {
-        let mut subs: Vec<(u32, String, Option<u32>)> = self
-            .requests
-            .values()
-            .filter_map(|r| match &r.route {
-                Route::Own { sid, inbox, max } => {
-                    Some((*sid, inbox.clone(), max.map(|m| m.saturating_sub(r.replies))))
+        let mut sids: Vec<u32> = self.by_sid.keys().copied().collect();
+        sids.sort_unstable();
+        sids.into_iter()
+            .filter_map(|sid| {
+                let r = self.requests.get(self.by_sid.get(&sid)?)?;
+                match &r.route {
+                    Route::Own { inbox, max, .. } => {
+                        Some((sid, inbox.clone(), max.map(|m| m.saturating_sub(r.replies))))
+                    }
+                    Route::Mux { .. } => None,
                 }
-                Route::Mux { .. } => None,
             })
-            .collect();
-        subs.sort_unstable_by_key(|(sid, _, _)| *sid);
-        subs
+            .collect()
     }
 
     fn remove(&mut self, token: u32) -> Option<Request> {
@@ -188,6 +191,8 @@ impl Connection {
         // Only a publish held while disconnected can fail (buffer full), and then no SUB was
         // written either: nothing to undo.
         self.write_publish(subject, Some(&reply), headers, payload)?;
+        // written now (not held): its reply will acknowledge the frame it leaves in
+        self.out.awaits_reply |= !self.out.wire().is_empty();
         let token = self.reqs.next_token();
         match &route {
             Route::Mux { nuid } => self.reqs.by_nuid.insert(nuid.clone(), token),

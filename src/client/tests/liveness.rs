@@ -216,3 +216,26 @@ fn a_frame_ends_with_a_nudge_ping_up_to_eight_in_flight_and_their_pongs_settle_n
     h.pump();
     assert_eq!(h.sent(), "PUB a 1\r\nz\r\nPING\r\n");
 }
+
+#[test]
+fn a_frame_that_carries_a_request_is_not_nudged_its_reply_acknowledges_it() {
+    let mut h = H::connected(opts(&[]));
+    h.c.request("svc", None, b"q", 5000, crate::client::ReplyTo::Mux, h.now).unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    let sent = h.sent();
+    assert!(sent.contains("PUB svc _INBOX."), "{sent}");
+    assert!(!sent.contains("PING"), "the reply acknowledges the frame: {sent}");
+    // the next frame without a request is nudged again
+    h.c.publish("a", None, None, b"x").unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert_eq!(h.sent(), "PUB a 1\r\nx\r\nPING\r\n");
+    // a request with a publish in the same frame: still not nudged
+    h.feed("PONG\r\n");
+    h.c.publish("a", None, None, b"y").unwrap();
+    h.c.request("svc", None, b"q", 5000, crate::client::ReplyTo::Mux, h.now).unwrap();
+    h.c.prepare_transmit();
+    h.pump();
+    assert!(!h.sent().contains("PING"));
+}
