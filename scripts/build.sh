@@ -11,10 +11,13 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/.tools/node_modules/.bin:$PATH
 # CLI on PATH and never downloads one; --no-opt keeps wasm-pack from fetching its own wasm-opt,
 # which runs next, from npm's binaryen. The output is wasm-pack's npm package of the bare engine.
 pkg=target/wasm-pack
+# --features talc: the package's smaller allocator (src/wasm/alloc.rs).
 CARGO_TERM_QUIET=true wasm-pack --log-level warn build --target web --release \
-  --mode no-install --no-opt --out-dir "$pkg" --out-name nats_wasm
+  --mode no-install --no-opt --out-dir "$pkg" --out-name nats_wasm -- --features talc
 # -Oz: smallest output; the engine's hot paths are short loops where size and speed agree.
-wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+# --converge repeats the passes until the module stops shrinking: ~400 B less gzipped for ~4 s of
+# build (docs/design.md "Size" has the flags measured).
+wasm-opt -Oz --converge --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals "$pkg/nats_wasm_bg.wasm" -o "$pkg/nats_wasm_bg.wasm"
 rm -rf js/wasm && mkdir -p js/wasm
 for f in nats_wasm.js nats_wasm.d.ts nats_wasm_bg.wasm nats_wasm_bg.wasm.d.ts; do cp "$pkg/$f" js/wasm/; done

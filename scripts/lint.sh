@@ -16,8 +16,8 @@ mkdir -p .tmp
 check "cargo fmt" cargo fmt --all -- --check
 check "cargo clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 check "cargo clippy (wasm32)" cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
-# the Rust API's JetStream is a cargo feature (off in the JS package's wasm): lint it too
-check "cargo clippy (wasm32, jetstream)" cargo clippy --quiet --target wasm32-unknown-unknown --features jetstream --all-targets -- -D warnings
+# the cargo features: the Rust API's JetStream (off in the JS package's wasm) and the package's allocator
+check "cargo clippy (wasm32, jetstream + talc)" cargo clippy --quiet --target wasm32-unknown-unknown --features jetstream,talc --all-targets -- -D warnings
 # the fuzz crate is a workspace of its own: neither step above sees it
 check "fuzz crate fmt + clippy" sh -c 'cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check &&
   cargo clippy --quiet --manifest-path fuzz/Cargo.toml --lib --tests -- -D warnings'

@@ -1,5 +1,6 @@
 //! `IdMap`: the engine's hash map for its own small integer ids (sids, request tokens, timer
-//! keys), with a multiply-rotate hasher (the FxHash step) instead of SipHash.
+//! keys) and the nuids it draws for mux requests, with a multiply-rotate hasher (the FxHash step)
+//! instead of SipHash.
 //!
 //! Why a hash map and not `BTreeMap`: each `BTreeMap` key/value type costs the wasm module about
 //! 8 KB of node-balancing code, a `HashMap` type well under half of that, and the ids here need
@@ -7,8 +8,8 @@
 //! keys are ids this engine hands out itself (never chosen by a peer, so there is no collision
 //! flooding to defend against), and on the delivery hot path one multiply is cheaper than SipHash.
 //!
-//! Must not: hold keys that come from the network or the user (strings, subjects): those need
-//! std's seeded `RandomState`.
+//! Must not: hold keys that come from the network or the user (subjects, header names): those
+//! need a seeded hasher. Looking up such a key is fine: only inserted keys shape the table.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

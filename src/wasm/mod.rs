@@ -4,6 +4,8 @@
 //! [`digest_bindings`]: its free functions); [`rust_api`] is the async Rust API for wasm32 apps.
 //! No protocol logic lives here: it only moves bytes, time and records.
 
+#[cfg(feature = "talc")]
+mod alloc;
 pub mod auth_bindings;
 pub(crate) mod backlog;
 pub mod bindings;

@@ -211,6 +211,26 @@ fn own_inboxes_are_resubscribed_after_a_reconnect_before_held_publishes() {
     assert_ne!(t, t2);
 }
 
+/// The resubscribe sorts the own inboxes' sids itself (`Requests::own_subscriptions`): the map
+/// they live in iterates in hash order, which 40 sids are sure to scramble.
+#[test]
+fn many_own_inboxes_are_resubscribed_in_sid_order() {
+    let mut o = opts(&[]);
+    o.reconnect_time_wait = 0;
+    let mut h = H::connected(o);
+    for _ in 0..40 {
+        h.cmd(|c, now| c.request("svc", None, b"", 5000, fresh(), now)).unwrap();
+    }
+    h.server_closed(true, "");
+    h.advance(1);
+    h.sent();
+    h.handshake(INFO);
+    let sent = h.sent();
+    let sids: Vec<u32> =
+        sent.lines().filter_map(|l| l.strip_prefix("SUB ")?.split(' ').nth(1)?.parse().ok()).collect();
+    assert_eq!(sids, (1..=40).collect::<Vec<u32>>(), "{sent}");
+}
+
 #[test]
 fn close_and_drain_end_every_pending_request_with_connection_closed() {
     let closed = |h: &H| -> Vec<(u32, String)> {
