@@ -25,7 +25,15 @@
 // count and the whole process a hard --timeout-ms), and must not measure anything outside the
 // marked timed regions. The nats-wasm module is ../dist/mod.js unless BENCH_OURS_MODULE names
 // another module (bench/run.sh sets it to nats.ws for the nats.ws-vs-nats.ws self-check).
-import { arg, median, peakRssMiB, percentile, SCENARIO_COUNTS } from "./util.ts";
+import {
+  arg,
+  inFlightLatencies,
+  median,
+  peakRssMiB,
+  percentile,
+  SCENARIO_COUNTS,
+  sequentialLatencies,
+} from "./util.ts";
 import {
   jsConsume,
   jsFetch,
@@ -255,22 +263,24 @@ async function startResponder(): Promise<[Deno.ChildProcess, string]> {
   return [r, subj];
 }
 
+/** The responder answers with the request's 16 bytes. */
+function replyOf16(m: Msg): void {
+  if (m.data.length !== 16) throw new Error("reply has the wrong size");
+}
+
 async function reqSeq(mod: ClientModule, n: number) {
   const [r, subj] = await startResponder();
   const nc = await connectClient(mod);
   const data = payload(16);
   for (let i = 0; i < 200; i++) await nc.request(subj, data, { timeout: 10000 }); // warm-up
-  const lat = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now(); // -- timed (each request)
-    const m = await nc.request(subj, data, { timeout: 10000 });
-    lat[i] = (performance.now() - t0) * 1000; // -- end timed
-    if (m.data.length !== 16) throw new Error("reply has the wrong size");
-  }
+  const lat = await sequentialLatencies(
+    n,
+    () => nc.request(subj, data, { timeout: 10000 }),
+    replyOf16,
+  );
   await nc.close();
   r.kill("SIGTERM");
   children = children.filter((c) => c !== r);
-  lat.sort((a, b) => a - b);
   return { p50_us: percentile(lat, 50), p99_us: percentile(lat, 99), n };
 }
 
@@ -281,26 +291,15 @@ async function reqPar(mod: ClientModule, n: number, inflight: number) {
   const warm: Promise<Msg>[] = [];
   for (let i = 0; i < inflight * 5; i++) warm.push(nc.request(subj, data, { timeout: 10000 }));
   await Promise.all(warm);
-  const lat: number[] = [];
-  let issued = 0;
-  const worker = async () => {
-    while (issued < n) {
-      issued++;
-      const t0 = performance.now();
-      const m = await nc.request(subj, data, { timeout: 10000 });
-      lat.push((performance.now() - t0) * 1000);
-      if (m.data.length !== 16) throw new Error("reply has the wrong size");
-    }
-  };
-  const t0 = performance.now(); // -- timed
-  const workers: Promise<void>[] = [];
-  for (let w = 0; w < inflight; w++) workers.push(worker());
-  await Promise.all(workers);
-  const ms = performance.now() - t0; // -- end timed
+  const { lat, ms } = await inFlightLatencies(
+    n,
+    inflight,
+    () => nc.request(subj, data, { timeout: 10000 }),
+    replyOf16,
+  );
   await nc.close();
   r.kill("SIGTERM");
   children = children.filter((c) => c !== r);
-  lat.sort((a, b) => a - b);
   return {
     p50_us: percentile(lat, 50),
     p99_us: percentile(lat, 99),

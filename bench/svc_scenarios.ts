@@ -10,7 +10,7 @@
 // It must not import either client (the caller passes the connect function in), contact anything
 // but the bench server, wait unbounded (every request has a timeout, and the caller's process a
 // hard timeout), or time anything but the marked regions.
-import { percentile } from "./util.ts";
+import { inFlightLatencies, percentile, sequentialLatencies } from "./util.ts";
 
 // The slice of the nats.deno v1 services API these scenarios use (both clients implement it).
 interface Msg {
@@ -67,22 +67,20 @@ async function withService<T>(
   }
 }
 
-async function call(nc: SvcNatsConnection, subject: string): Promise<void> {
-  const m = await nc.request(subject, data, { timeout: REQUEST_TIMEOUT_MS });
+/** A request to the endpoint (its reply checked by `replied`, outside the timing). */
+function call(nc: SvcNatsConnection, subject: string): Promise<Msg> {
+  return nc.request(subject, data, { timeout: REQUEST_TIMEOUT_MS });
+}
+
+function replied(m: Msg): void {
   if (m.data.length !== SIZE) throw new Error("reply has the wrong size");
 }
 
 export function svcSeq(connect: () => Promise<SvcNatsConnection>, n: number) {
   return withService(connect, async (nc, subject) => {
     const warm = 200;
-    for (let i = 0; i < warm; i++) await call(nc, subject);
-    const lat = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now(); // -- timed (each request)
-      await call(nc, subject);
-      lat[i] = (performance.now() - t0) * 1000; // -- end timed
-    }
-    lat.sort((a, b) => a - b);
+    for (let i = 0; i < warm; i++) replied(await call(nc, subject));
+    const lat = await sequentialLatencies(n, () => call(nc, subject), replied);
     return {
       result: { p50_us: percentile(lat, 50), p99_us: percentile(lat, 99), n },
       requests: warm + n,
@@ -93,23 +91,8 @@ export function svcSeq(connect: () => Promise<SvcNatsConnection>, n: number) {
 export function svcPar(connect: () => Promise<SvcNatsConnection>, n: number) {
   return withService(connect, async (nc, subject) => {
     const warm = SVC_INFLIGHT * WARM_ROUNDS;
-    await Promise.all(Array.from({ length: warm }, () => call(nc, subject)));
-    const lat: number[] = [];
-    let issued = 0;
-    const worker = async () => {
-      while (issued < n) {
-        issued++;
-        const t0 = performance.now();
-        await call(nc, subject);
-        lat.push((performance.now() - t0) * 1000);
-      }
-    };
-    const t0 = performance.now(); // -- timed
-    const workers: Promise<void>[] = [];
-    for (let w = 0; w < SVC_INFLIGHT; w++) workers.push(worker());
-    await Promise.all(workers);
-    const ms = performance.now() - t0; // -- end timed
-    lat.sort((a, b) => a - b);
+    (await Promise.all(Array.from({ length: warm }, () => call(nc, subject)))).forEach(replied);
+    const { lat, ms } = await inFlightLatencies(n, SVC_INFLIGHT, () => call(nc, subject), replied);
     return {
       result: {
         req_per_s: lat.length / (ms / 1000),

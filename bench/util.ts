@@ -75,6 +75,54 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /**
+ * Latencies of `n` calls made one after another, µs, ascending. Only `call` is timed; `check`
+ * (of its result) runs after each timing.
+ */
+export async function sequentialLatencies<T>(
+  n: number,
+  call: () => Promise<T>,
+  check: (r: T) => void,
+): Promise<number[]> {
+  const lat = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now(); // -- timed (each call)
+    const r = await call();
+    lat[i] = (performance.now() - t0) * 1000; // -- end timed
+    check(r);
+  }
+  return lat.sort((a, b) => a - b);
+}
+
+/**
+ * `n` calls, `inflight` of them at a time (a new one starts as each ends): each call's latency,
+ * µs, ascending, and the wall time of all of them, ms. `check` runs after each call's timing.
+ */
+export async function inFlightLatencies<T>(
+  n: number,
+  inflight: number,
+  call: () => Promise<T>,
+  check: (r: T) => void,
+): Promise<{ lat: number[]; ms: number }> {
+  const lat: number[] = [];
+  let issued = 0;
+  const worker = async () => {
+    while (issued < n) {
+      issued++;
+      const t0 = performance.now();
+      const r = await call();
+      lat.push((performance.now() - t0) * 1000);
+      check(r);
+    }
+  };
+  const t0 = performance.now(); // -- timed
+  const workers: Promise<void>[] = [];
+  for (let w = 0; w < inflight; w++) workers.push(worker());
+  await Promise.all(workers);
+  const ms = performance.now() - t0; // -- end timed
+  return { lat: lat.sort((a, b) => a - b), ms };
+}
+
+/**
  * CPU time (user + system) a process has used so far, ms, from /proc/<pid>/stat ("self" for this
  * one), or NaN where /proc or the process is missing. Resolution: one clock tick (10 ms).
  */
