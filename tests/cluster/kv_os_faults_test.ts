@@ -60,17 +60,22 @@ async function putMany(kv: KV, from: number, n: number): Promise<void> {
   for (let i = from; i < from + n; i++) await putStored(kv, `k.${i % 50}`, `${i}`);
 }
 
-/** The bucket's last revision (the stream's last sequence), asked until a server answers. */
-async function lastRevision(nc: NatsConnection, bucket: string): Promise<number> {
-  const jsm = await nc.jetstreamManager();
+/** `f()`, asked again until a server answers it (51 tries, 200 ms apart). */
+async function retried<T>(f: () => Promise<T>): Promise<T> {
   for (let i = 0;; i++) {
     try {
-      return (await jsm.streams.info(`KV_${bucket}`)).state.last_seq;
+      return await f();
     } catch (err) {
       if (i > 50) throw err;
       await sleep(200);
     }
   }
+}
+
+/** The bucket's last revision (the stream's last sequence), asked until a server answers. */
+async function lastRevision(nc: NatsConnection, bucket: string): Promise<number> {
+  const jsm = await nc.jetstreamManager();
+  return await retried(async () => (await jsm.streams.info(`KV_${bucket}`)).state.last_seq);
 }
 
 /** The watcher holds 1..last, each once and in order (the stream is the reference). */
@@ -116,11 +121,11 @@ Deno.test("kv: a watcher keeps delivering when the client's cluster node is kill
   const nc = await connect({ servers: NODES.map(wsUrl), ...RESILIENT, name: "kv-kill" });
   const state = new ConnState(nc);
   const bucket = bucketName();
-  const kv = await nc.jetstream().views.kv(bucket, {
-    history: 5,
-    storage: StorageType.File,
-    replicas: 3,
-  });
+  // right after another test's node kills, the cluster's JetStream may take a few seconds to
+  // answer a create: asked again (opening is create-or-bind) until it does, bounded
+  const kv = await retried(() =>
+    nc.jetstream().views.kv(bucket, { history: 5, storage: StorageType.File, replicas: 3 })
+  );
   await putMany(kv, 0, 50);
   const w = new Watched(await kv.watch());
   await holdsAll(w, nc, bucket, "before the kill");
