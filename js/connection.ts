@@ -17,8 +17,7 @@ import { encodeHeaderBlock } from "./headers.ts";
 import { type Parsed, type ParsedOptions, parseOptions } from "./options.ts";
 import { FastPublisher } from "./publish_fast.ts";
 import { QueuedIteratorImpl } from "./queued_iterator.ts";
-import { JetStreamClientImpl } from "./jetstream/client.ts";
-import { JetStreamManagerImpl } from "./jetstream/manager.ts";
+import { extensions } from "./extensions.ts";
 import type { JetStreamHost } from "./jetstream/host.ts";
 import type {
   JetStreamClient,
@@ -27,7 +26,6 @@ import type {
   JetStreamOptions,
 } from "./jetstream/types.ts";
 import { PendingRequest } from "./requests.ts";
-import { ServicesFactory } from "./services/client.ts";
 import type { ServicesAPI } from "./services/types.ts";
 import { BatchRouter, type RouterHost } from "./router.ts";
 import { StatusFanout } from "./status.ts";
@@ -562,20 +560,19 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStream
     });
   }
 
+  /** JetStream, KV and ObjectStore: the full entry's (js/extensions.ts); core throws `BAD API`. */
   jetstream(opts: JetStreamOptions | JetStreamManagerOptions = {}): JetStreamClient {
-    return new JetStreamClientImpl(this, opts);
+    return extensions("nc.jetstream()").jetstream(this, opts);
   }
 
   /** With `checkAPI` (default true), an account info request first: its error is the answer. */
   async jetstreamManager(opts: JetStreamManagerOptions = {}): Promise<JetStreamManager> {
-    const jsm = new JetStreamManagerImpl(this, opts);
-    if (opts.checkAPI !== false) await jsm.getAccountInfo();
-    return jsm;
+    return await extensions("nc.jetstreamManager()").jetstreamManager(this, opts);
   }
 
-  /** The Service API (docs/services.md), created on first use. */
+  /** The Service API (docs/services.md), created on first use; the full entry's, as above. */
   get services(): ServicesAPI {
-    return this._services ??= new ServicesFactory(this);
+    return this._services ??= extensions("nc.services").services(this);
   }
 
   /** The connected server's version, parsed, or undefined. */

@@ -1,48 +1,22 @@
 /**
- * nats-wasm: the public API, matching nats.deno v1.29 / nats.ws (core NATS). Swap the import of
- * nats.deno/nats.ws for this module and keep the code. Every public name is exported explicitly.
+ * nats-wasm: the full public API, matching nats.deno v1.29 / nats.ws: the core (js/core.ts, every
+ * name re-exported) plus JetStream, KV, ObjectStore and services, which importing this module
+ * registers with the connection (js/extensions_full.ts). Swap the import of nats.deno/nats.ws for
+ * this module and keep the code. Every public name is exported explicitly (the core's in core.ts).
  *
- * Importing this module loads nothing: the wasm engine is loaded on first need (`connect()`, or
- * `loadEngine()` to load it ahead, e.g. for `nkeys` in a page before any connection).
- *
- * Not exported yet: JetStream consumers and views, `Bench`.
+ * Not exported yet: `Bench`.
  *
  * Must not: contain logic.
  */
-
-// functions
-export { connect } from "./connection.ts";
-export { loadEngine } from "./wasm.ts";
-export { createInbox } from "./inbox.ts";
-export { canonicalMIMEHeaderKey, headers, MsgHdrsImpl } from "./headers.ts";
-export { JSONCodec, StringCodec } from "./codecs.ts";
-export { syncIterator } from "./queued_iterator.ts";
-export {
-  buildAuthenticator,
-  credsAuthenticator,
-  jwtAuthenticator,
-  nkeyAuthenticator,
-  tokenAuthenticator,
-  usernamePasswordAuthenticator,
-} from "./authenticator.ts";
-export { backoff, deadline, deferred, delay, millis, nanos } from "./util.ts";
+export * from "./core.ts";
+import "./extensions_full.ts";
 
 export { checkJsError, isFlowControlMsg, isHeartbeatMsg } from "./jetstream/api.ts";
 export { toJsMsg } from "./jetstream/jsmsg.ts";
 export { consumerOpts, isConsumerOptsBuilder } from "./jetstream/consumer_opts.ts";
 export type { DeliveryInfo, JsMsg } from "./jetstream/jsmsg.ts";
 
-// namespaces
-export * as nkeys from "./nkeys.ts";
-
-// classes and values
-export { ErrorCode, NatsError } from "./errors.ts";
-export { Nuid, nuid } from "./nuid.ts";
-export { Empty } from "./encoders.ts";
 export { ServiceErrorCodeHeader, ServiceErrorHeader } from "./constants.ts";
-
-// enums
-export { DebugEvents, Events, Match, RequestStrategy } from "./enums.ts";
 
 // JetStream enums
 export {
@@ -178,50 +152,6 @@ export type {
   ObjectStorePutOpts,
   ObjectStoreStatus,
 } from "./jetstream/os_types.ts";
-export type { ApiError } from "./errors.ts";
-export type {
-  Auth,
-  Authenticator,
-  Backoff,
-  Codec,
-  ConnectionOptions,
-  Deferred,
-  Delay,
-  DispatchedFn,
-  IngestionFilterFn,
-  IngestionFilterFnResult,
-  JwtAuth,
-  Msg,
-  MsgAdapter,
-  MsgHdrs,
-  Nanos,
-  NatsConnection,
-  NKeyAuth,
-  NoAuth,
-  Payload,
-  ProtocolFilterFn,
-  Publisher,
-  PublishOptions,
-  QueuedIterator,
-  RequestManyOptions,
-  RequestOptions,
-  ReviverFn,
-  ServerInfo,
-  ServersChanged,
-  Stats,
-  Status,
-  Sub,
-  SubOpts,
-  Subscription,
-  SubscriptionOptions,
-  SyncIterator,
-  Timeout,
-  TlsOptions,
-  TokenAuth,
-  TypedCallback,
-  TypedSubscriptionOptions,
-  UserPass,
-} from "./types.ts";
 // Services (ADR-32; docs/services.md)
 export { ServiceError } from "./services/error.ts";
 export { ServiceResponseType, ServiceVerb } from "./services/types.ts";

@@ -104,15 +104,15 @@ function engine(): void {
   }
 }
 
-/** `fn` behind the loaded-engine check. */
-function checked<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+/** `fn` behind the loaded-engine check (js/jetstream/engine.ts wraps its functions with it too). */
+export function checked<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
     if (instance === undefined) engine();
     return fn(...args);
   };
 }
 
-/** The wasm module's memory (for views on fixed buffers such as `ackStage()`'s, `digestStage()`'s). */
+/** The wasm module's memory (for views on fixed buffers such as js/jetstream/engine.ts's stages). */
 export function wasmMemory(): WebAssembly.Memory {
   if (instance === undefined) engine();
   return instance!.memory;
@@ -126,17 +126,10 @@ export class WasmConnection extends glue.WasmConnection {
   }
 }
 
-export const ackStage = checked(glue.ackStage);
 export const base64Decode = checked(glue.base64Decode);
 export const base64Encode = checked(glue.base64Encode);
-export const base64UrlEncode = checked(glue.base64UrlEncode);
 export const credsSignNonce = checked(glue.credsSignNonce);
 export const decodeHeaders = checked(glue.decodeHeaders);
-export const digestDrop = checked(glue.digestDrop);
-export const digestFinish = checked(glue.digestFinish);
-export const digestStage = checked(glue.digestStage);
-export const digestStart = checked(glue.digestStart);
-export const digestUpdate = checked(glue.digestUpdate);
 export const encodeHeaders = checked(glue.encodeHeaders);
 export const nkeyCheckPublic = checked(glue.nkeyCheckPublic);
 export const nkeyCreateSeed = checked(glue.nkeyCreateSeed);
@@ -146,8 +139,6 @@ export const nkeySign = checked(glue.nkeySign);
 export const nkeySignNonce = checked(glue.nkeySignNonce);
 export const nkeyVerify = checked(glue.nkeyVerify);
 export const normalizeServerUrl = checked(glue.normalizeServerUrl);
-export const parseAckStaged = checked(glue.parseAckStaged);
-export const parseAckSubject = checked(glue.parseAckSubject);
 
 // Installed at import (no engine call): the codec loads the engine on its first use.
 setHeaderWire({ encode: encodeHeaders, decode: decodeHeaders });

@@ -18,11 +18,13 @@ check "cargo clippy (native)" cargo clippy --quiet --all-targets -- -D warnings
 check "cargo clippy (wasm32)" cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 # the cargo features: the Rust API's JetStream (off in the JS package's wasm) and the package's allocator
 check "cargo clippy (wasm32, jetstream + talc)" cargo clippy --quiet --target wasm32-unknown-unknown --features jetstream,talc --all-targets -- -D warnings
+# the core-only package's wasm: no JetStream engine (scripts/build.sh)
+check "cargo clippy (wasm32, core: no default features + talc)" cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features talc -- -D warnings
 # the fuzz crate is a workspace of its own: neither step above sees it
 check "fuzz crate fmt + clippy" sh -c 'cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check &&
   cargo clippy --quiet --manifest-path fuzz/Cargo.toml --lib --tests -- -D warnings'
 check "deno fmt" deno fmt --check
 check "deno lint" deno lint
-check "deno check" deno check js/mod.ts tests/ examples/ bench/
+check "deno check" deno check js/mod.ts js/core.ts tests/ examples/ bench/
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,15 +24,15 @@ summary=()
 # JetStream fault and soak tests (tests/cluster/jetstream_*_test.ts) plus the 3 KV and
 # ObjectStore fault tests (tests/cluster/kv_os_faults_test.ts).
 declare -A MIN_PASSED=(
-  [lint]=8
+  [lint]=9
   [engine]=345
   [deno-unit]=115
-  [deno]=346
+  [deno]=352
   [rust-api]=15
   [browser-page]=35
   [browser-wake]=5
   [cluster]=16
-  [package]=9
+  [package]=10
   [fuzz]=10
 )
 

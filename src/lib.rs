@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+#[cfg(feature = "jetstream-engine")]
 pub mod jetstream;
 pub mod proto;
 

@@ -15,7 +15,8 @@ import { TE } from "../encoders.ts";
 import { ErrorCode, NatsError, toNatsError } from "../errors.ts";
 import { nanos } from "../util.ts";
 import type { MsgImpl } from "../msg.ts";
-import { ackStage, parseAckStaged, parseAckSubject, wasmMemory } from "../wasm.ts";
+import { ackStage, parseAckStaged, parseAckSubject } from "./engine.ts";
+import { wasmMemory } from "../wasm.ts";
 import type { Msg, MsgHdrs, Payload, RequestOptions } from "../types.ts";
 import type { PullOptions } from "./types.ts";
 

@@ -21,7 +21,7 @@ import { nuid } from "../nuid.ts";
 import { QueuedIteratorImpl } from "../queued_iterator.ts";
 import type { QueuedIterator } from "../types.ts";
 import { deferred } from "../util.ts";
-import { base64UrlEncode, digestDrop, digestFinish, digestStart } from "../wasm.ts";
+import { base64UrlEncode, digestDrop, digestFinish, digestStart } from "./engine.ts";
 import type { JetStreamClientImpl } from "./client.ts";
 import { consumerOpts } from "./consumer_opts.ts";
 import type { JsMsg } from "./jsmsg.ts";

@@ -8,7 +8,8 @@
  */
 import { ErrorCode, NatsError } from "../errors.ts";
 import type { Deferred } from "../types.ts";
-import { digestDrop, digestFinish, digestStage, digestUpdate, wasmMemory } from "../wasm.ts";
+import { digestDrop, digestFinish, digestStage, digestUpdate } from "./engine.ts";
+import { wasmMemory } from "../wasm.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import type { ServerObjectInfo } from "./os_meta.ts";
 

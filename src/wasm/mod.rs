@@ -9,9 +9,11 @@ mod alloc;
 pub mod auth_bindings;
 pub(crate) mod backlog;
 pub mod bindings;
+#[cfg(feature = "jetstream-engine")]
 pub mod digest_bindings;
 pub(crate) mod driver;
 pub(crate) mod env;
+#[cfg(feature = "jetstream-engine")]
 pub mod jetstream_bindings;
 pub mod rust_api;
 pub(crate) mod sync;

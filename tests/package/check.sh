@@ -5,7 +5,9 @@
 # (docs/toolchain.md "Packaging"): installed into a fresh Vite app built with Vite's defaults
 # (the current Vite, and Vite 6, whose default target refuses top-level await) and run in headless
 # Chromium; installed into a fresh Node project, imported, and run over Node's WebSocket; and
-# dist/ as a JSR package through `deno publish --dry-run`. Prints `package: N passed, N failed`.
+# dist/ as a JSR package through `deno publish --dry-run`. Each use also loads the core-only entry
+# (`nats-wasm/core`), and scripts/sizes.sh --check holds both entries to their size budgets.
+# Prints `package: N passed, N failed`.
 # Needs `scripts/setup.sh test` (Vite in .tools/vite) and a build.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +23,7 @@ step() {
     failed=$((failed + 1)); echo "package FAILED: $name"; tail -20 "$work/step.log"
   fi
 }
+step "size: each entry within its gzipped budget (scripts/sizes.sh --check)" scripts/sizes.sh --check
 step "npm pack" bash -c "cd dist && npm pack --silent --pack-destination ../$work >/dev/null"
 step "unpack" tar -xzf "$work"/nats-wasm-*.tgz -C "$work"
 cp tests/package/smoke.ts "$work/package/smoke.ts"

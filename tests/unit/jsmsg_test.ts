@@ -4,7 +4,8 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../helpers/assert.ts";
 import { nakBody, nextBody, parseInfo, termBody, toJsMsg } from "../../js/jetstream/jsmsg.ts";
 import type { DeliveryInfo } from "../../js/jetstream/jsmsg.ts";
-import { parseAckSubject, wasmMemory } from "../../js/wasm.ts";
+import { wasmMemory } from "../../js/wasm.ts";
+import { parseAckSubject } from "../../js/jetstream/engine.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import type { Msg, Payload, PublishOptions, RequestOptions } from "../../js/types.ts";
 

@@ -324,6 +324,7 @@ fn close_drops_the_hook() {
     assert!(calls(&script).is_empty(), "no call once closed");
 }
 
+#[cfg(feature = "jetstream-engine")]
 #[test]
 fn a_consumer_run_on_a_subscription_swallows_statuses_and_times_its_heartbeats() {
     use crate::jetstream::pull::{Mode, PullOptions, Settings};

@@ -1,10 +1,13 @@
 // The app of tests/package/check.sh's Vite page: imports the installed npm package by name, as a
-// user's app would, and does publish/subscribe and request/reply against the server in `?ws=`.
+// user's app would, and does publish/subscribe and request/reply against the server in `?ws=`;
+// the request goes through a second connection made with the core-only entry (`nats-wasm/core`).
 // First, the engine is loaded on first need: importing loaded nothing, so a synchronous engine
 // call (nkeys) fails with BAD API until loadEngine() has resolved (a page cannot read the .wasm
 // synchronously). Sets the title to "ok: <what it got>" or "failed: <why>" (vite_page.mjs reads
 // it). Excluded in deno.json from the repo-wide checks: "nats-wasm" resolves only in that app.
 import { connect, createInbox, loadEngine, nkeys, StringCodec } from "nats-wasm";
+// the core-only entry, with its own wasm asset: it sends the request below
+import { connect as connectCore } from "nats-wasm/core";
 
 async function run() {
   let early;
@@ -27,7 +30,9 @@ async function run() {
   for (let i = 0; i < 3; i++) nc.publish(subject, sc.encode(`m${i}`));
   const got = [];
   for await (const m of sub) got.push(sc.decode(m.data));
-  const reply = await nc.request(`${subject}.echo`, sc.encode("hi"), { timeout: 2000 });
+  const core = await connectCore({ servers: ws });
+  const reply = await core.request(`${subject}.echo`, sc.encode("hi"), { timeout: 2000 });
+  await core.close();
   service.unsubscribe();
   await nc.close();
   return `${got.join(",")}|${sc.decode(reply.data)}`;
