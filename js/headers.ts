@@ -290,7 +290,7 @@ export function encodeHeaderBlock(h: MsgHdrs): Uint8Array {
   }
   const code = h.code || 0;
   const description = h.description || "";
-  // an empty block is common (a JetStream publish without options): encode it once
+  // an empty block (a caller's empty headers object) is encoded once
   if (flat.length === 0 && code === 0 && description === "") {
     return emptyBlock ??= getWire().encode(0, "", flat);
   }

@@ -8,7 +8,7 @@
  * Must not: retry a publish on anything but no responders.
  */
 import { ErrorCode, NatsError } from "../errors.ts";
-import { headers } from "../headers.ts";
+import { headers, type MsgHdrsImpl } from "../headers.ts";
 import type { Msg, Payload } from "../types.ts";
 import { delay } from "../util.ts";
 import { BaseApiClient, parseJsResponse } from "./api.ts";
@@ -84,7 +84,11 @@ export class JetStreamClientImpl extends BaseApiClient implements JetStreamClien
     if (typeof e.lastSubjectSequence === "number") {
       h.set(PubHeaders.ExpectedLastSubjectSequenceHdr, `${e.lastSubjectSequence}`);
     }
-    const ro = { timeout: opts.timeout || this.timeout, headers: h };
+    // Without options nothing was set: send a plain PUB, not an empty header block, so the
+    // stored message has none and every reader of it skips a header decode (KV and ObjectStore
+    // readers included). A caller's own headers object is sent as given.
+    const send = opts.headers !== undefined || (h as MsgHdrsImpl).size() > 0 ? h : undefined;
+    const ro = { timeout: opts.timeout || this.timeout, headers: send };
     const retries = opts.retries || 1;
     let r: Msg;
     for (let i = 1;; i++) {

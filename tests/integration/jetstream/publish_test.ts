@@ -122,6 +122,26 @@ Deno.test("js publish - user headers are stored with the message", async () => {
   await teardown(nc, jsm, name);
 });
 
+Deno.test({
+  // nats.ws sends an empty header block with every JetStream publish
+  name: "js publish - without headers or options the stored message has no header block",
+  ignore: IS_NATS_WS,
+  fn: async () => {
+    const { nc, jsm, name } = await setup();
+    const js = nc.jetstream();
+    await js.publish(`${name}.plain`, "no headers");
+    await js.publish(`${name}.dedup`, "with an id", { msgID: "only-this" });
+    // the raw stored message: `hdrs` is present exactly when the message carried a header block
+    const raw = async (seq: number) =>
+      (await nc.request(`$JS.API.STREAM.MSG.GET.${name}`, JSON.stringify({ seq }))).json<{
+        message: { hdrs?: string };
+      }>().message;
+    assertEquals((await raw(1)).hdrs, undefined);
+    assert((await raw(2)).hdrs, "a msgID travels in a header");
+    await teardown(nc, jsm, name);
+  },
+});
+
 Deno.test("js publish - no stream captures the subject: 503, retried as asked", async () => {
   const nc = await connect({ servers: JETSTREAM_URL });
   const js = nc.jetstream();
