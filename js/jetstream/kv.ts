@@ -335,7 +335,6 @@ export class Bucket implements KV, KvRemove {
       sm.header,
       sm.seq,
       sm.timestamp,
-      0,
       this.codec.value,
     );
   }

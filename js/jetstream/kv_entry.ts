@@ -10,6 +10,7 @@ import type { MsgHdrs } from "../types.ts";
 import { millis } from "../util.ts";
 import { JsHeaders, StorageType, StoreCompression } from "./types.ts";
 import type { Placement, Republish, StreamInfo } from "./types.ts";
+import { ackNumbersOf, type JsMsgImpl, PENDING, STREAM_SEQ, TS_NANOS } from "./jsmsg.ts";
 import { kvPrefix } from "./kv_types.ts";
 import type { KvCodec, KvEntry, KvOperation, KvStatus } from "./kv_types.ts";
 
@@ -21,36 +22,40 @@ export function operationOf(h?: MsgHdrs): KvOperation {
   return (h?.get(kvOperationHdr) as KvOperation) || "PUT";
 }
 
-/** One revision of a key. */
-export class KvEntryImpl implements KvEntry {
+/**
+ * What the two kinds of entry share: the value and everything read off the headers. `hdrs()` and
+ * `time()` come from the subclass, so that a watch's entry decodes them only when read.
+ */
+abstract class KvEntryBase implements KvEntry {
   constructor(
     readonly bucket: string,
     readonly key: string,
     private readonly raw: Uint8Array,
-    private readonly headers: MsgHdrs | undefined,
-    readonly revision: number,
-    /** The store time: ns since the epoch (watch) or an RFC 3339 string (get). */
-    private readonly time: number | string,
-    readonly delta: number,
     private readonly codec: KvCodec<Uint8Array>,
   ) {}
+
+  abstract readonly revision: number;
+  abstract readonly delta: number;
+  protected abstract hdrs(): MsgHdrs | undefined;
+  /** The store time: ns since the epoch (watch) or an RFC 3339 string (get). */
+  protected abstract time(): number | string;
 
   get value(): Uint8Array {
     return this.codec.decode(this.raw);
   }
 
   get created(): Date {
-    const t = this.time;
+    const t = this.time();
     return new Date(typeof t === "number" ? millis(t) : Date.parse(t));
   }
 
   get operation(): KvOperation {
-    return operationOf(this.headers);
+    return operationOf(this.hdrs());
   }
 
   /** A headers-only delivery says the stored size in `Nats-Msg-Size`. */
   get length(): number {
-    const n = this.headers?.get(JsHeaders.MessageSizeHdr) || "";
+    const n = this.hdrs()?.get(JsHeaders.MessageSizeHdr) || "";
     return n !== "" ? parseInt(n, 10) : this.raw.length;
   }
 
@@ -60,6 +65,82 @@ export class KvEntryImpl implements KvEntry {
 
   string(): string {
     return TD.decode(this.value);
+  }
+}
+
+/** One revision of a key, from a stored message (`get`, `history` and friends). */
+export class KvEntryImpl extends KvEntryBase {
+  constructor(
+    bucket: string,
+    key: string,
+    raw: Uint8Array,
+    private readonly headers: MsgHdrs | undefined,
+    readonly revision: number,
+    private readonly stored: string,
+    codec: KvCodec<Uint8Array>,
+  ) {
+    super(bucket, key, raw, codec);
+  }
+
+  /** A stored message is read, not delivered: nothing is pending behind it. */
+  get delta(): number {
+    return 0;
+  }
+
+  protected hdrs(): MsgHdrs | undefined {
+    return this.headers;
+  }
+
+  protected time(): string {
+    return this.stored;
+  }
+}
+
+/**
+ * One revision of a key as a watch delivers it. Its revision, time and delta are on the message's
+ * ack subject and its operation in its headers: each is read when first asked for, since a watch
+ * over many keys builds one entry per message and most readers take only the key and value.
+ */
+export class KvWatchEntry extends KvEntryBase {
+  /** The ack subject's numbers, once read (`ackNumbersOf`'s array is reused: copied out). */
+  private seq = -1;
+  private nanos = 0;
+  private pending = 0;
+
+  constructor(
+    bucket: string,
+    key: string,
+    private readonly jm: JsMsgImpl,
+    codec: KvCodec<Uint8Array>,
+  ) {
+    super(bucket, key, jm.data, codec);
+  }
+
+  private read(): void {
+    if (this.seq >= 0) return;
+    const n = ackNumbersOf(this.jm);
+    this.seq = n[STREAM_SEQ];
+    this.nanos = n[TS_NANOS];
+    this.pending = n[PENDING];
+  }
+
+  get revision(): number {
+    this.read();
+    return this.seq;
+  }
+
+  get delta(): number {
+    this.read();
+    return this.pending;
+  }
+
+  protected hdrs(): MsgHdrs | undefined {
+    return this.jm.headers;
+  }
+
+  protected time(): number {
+    this.read();
+    return this.nanos;
   }
 }
 

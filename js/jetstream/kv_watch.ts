@@ -5,9 +5,11 @@
  * and a 5 s heartbeat, so that it outlives a server restart: the hook recreates the consumer from
  * the last delivered revision for as long as the subscription lives.
  *
- * The initial values are all in when a message says nothing is pending after it, or when the
- * first consumer was created with nothing to deliver (its `num_pending` plus what it delivered
- * says how many to expect). A watch then runs `initializedFn` once and carries on; the others end.
+ * The initial values are all in when the engine says the first message with nothing pending
+ * after it was handed over (the ordered hook's `caught_up` event: no ack subject is read here per
+ * message), or when as many messages as the first consumer had to deliver have come (its
+ * `num_pending` plus what it delivered; 0: at once). A watch then runs `initializedFn` once and
+ * carries on; the others end.
  *
  * Must not: end a watch on its own (only `stop()`, leaving the loop, an error or a closed
  * connection do), call `initializedFn` twice, or hand out entries of another bucket's subjects.
@@ -17,18 +19,11 @@ import type { NatsError } from "../errors.ts";
 import type { QueuedIterator } from "../types.ts";
 import { nanos } from "../util.ts";
 import { consumerOpts } from "./consumer_opts.ts";
-import {
-  ackNumbersOf,
-  type JsMsg,
-  type JsMsgImpl,
-  PENDING,
-  STREAM_SEQ,
-  TS_NANOS,
-} from "./jsmsg.ts";
+import type { JsMsg, JsMsgImpl } from "./jsmsg.ts";
 import { type JetStreamSubscriptionImpl, legacySubscribe } from "./legacy.ts";
 import type { Bucket } from "./kv.ts";
 import { validateSearchKey } from "./kv_codecs.ts";
-import { KvEntryImpl, operationOf } from "./kv_entry.ts";
+import { KvWatchEntry, operationOf } from "./kv_entry.ts";
 import { KvWatchInclude } from "./kv_types.ts";
 import type { KvEntry, KvWatchOptions } from "./kv_types.ts";
 import { AckPolicy, DeliverPolicy } from "./types.ts";
@@ -73,6 +68,7 @@ async function subscribe(
   b: Bucket,
   cc: Partial<ConsumerConfig>,
   cb: (err: NatsError | null, jm: JsMsg | null) => void,
+  caughtUp: () => void,
   startSeq = 0,
 ): Promise<JetStreamSubscriptionImpl> {
   const opts = consumerOpts(cc);
@@ -82,7 +78,7 @@ async function subscribe(
   opts.callback(cb);
   // bound to the stream: the subject only matters when there is no filter (never, here)
   const subj = cc.filter_subject ?? ">";
-  return await legacySubscribe(b.js, subj, opts) as JetStreamSubscriptionImpl;
+  return await legacySubscribe(b.js, subj, opts, caughtUp) as JetStreamSubscriptionImpl;
 }
 
 /** How many messages the first consumer had to deliver when it was created. */
@@ -92,23 +88,12 @@ function expected(sub: JetStreamSubscriptionImpl): number {
 }
 
 /**
- * The entry of a delivered message. The three numbers it needs are read off the ack subject
- * without building the message's `DeliveryInfo` (one object and four strings per entry). The key
- * is cut from the subject at once: the subject string was just built, and an entry that kept it
- * to decode the key later costs more (measured) than the cut.
+ * The entry of a delivered message. The key is cut from the subject at once: the subject string
+ * was just built, and an entry that kept it to decode the key later costs more (measured) than the
+ * cut. Its numbers and headers are read when asked for (`KvWatchEntry`).
  */
-function toEntry(b: Bucket, jm: JsMsg): KvEntryImpl {
-  const n = ackNumbersOf(jm as JsMsgImpl);
-  return new KvEntryImpl(
-    b.bucket,
-    b.keyOf(jm.subject),
-    jm.data,
-    jm.headers,
-    n[STREAM_SEQ],
-    n[TS_NANOS],
-    n[PENDING],
-    b.codec.value,
-  );
+function toEntry(b: Bucket, jm: JsMsg): KvWatchEntry {
+  return new KvWatchEntry(b.bucket, b.keyOf(jm.subject), jm as JsMsgImpl, b.codec.value);
 }
 
 /**
@@ -163,16 +148,22 @@ export async function kvWatch(b: Bucket, opts: KvWatchOptions): Promise<QueuedIt
   const iter = new KvWatcher(opts.initializedFn);
   let expect = -1;
   let seen = 0;
-  const sub = await subscribe(b, cc, (err, jm) => {
-    if (err) {
-      iter.stop(err);
-      return;
-    }
-    seen++;
-    const e = toEntry(b, jm!);
-    if (!ignoreDeletes || e.operation !== "DEL") iter.push(e);
-    if (e.delta === 0 || (expect > 0 && seen >= expect)) iter.initialized();
-  }, opts.resumeFromRevision ?? 0);
+  const sub = await subscribe(
+    b,
+    cc,
+    (err, jm) => {
+      if (err) {
+        iter.stop(err);
+        return;
+      }
+      seen++;
+      const e = toEntry(b, jm!);
+      if (!ignoreDeletes || e.operation !== "DEL") iter.push(e);
+      if (expect > 0 && seen >= expect) iter.initialized();
+    },
+    () => iter.initialized(),
+    opts.resumeFromRevision ?? 0,
+  );
   iter._data = sub;
   expect = expected(sub);
   if (expect === 0 || seen >= expect) iter.initialized();
@@ -208,8 +199,8 @@ async function scan<T>(
     seen++;
     const v = map(jm!);
     if (v !== undefined) iter.push(v);
-    if (jm!.info.pending === 0 || (expect > 0 && seen >= expect)) finish();
-  });
+    if (expect > 0 && seen >= expect) finish();
+  }, () => finish());
   held.sub = sub;
   if (over) sub.unsubscribe();
   expect = expected(sub);

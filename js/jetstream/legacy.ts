@@ -85,6 +85,12 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
   private current?: JsMsg;
   max?: number;
   readonly closed: Promise<void>;
+  /**
+   * @internal Ordered push: called once, when the user has been handed the first message with
+   * nothing pending behind it (the engine's `caught_up` event): KV's reads end their initial data
+   * there without reading each message's pending count.
+   */
+  onCaughtUp?: () => void;
 
   constructor(
     host: JetStreamHost,
@@ -173,6 +179,9 @@ export class JetStreamSubscriptionImpl extends PacedIterator<JsMsg>
         break;
       case "reset":
         this.recreate(name, Number(data), TD.decode(body));
+        break;
+      case "caught_up":
+        this.whenReached(() => this.onCaughtUp?.());
         break;
     }
   }
@@ -510,6 +519,7 @@ export async function legacySubscribe(
   js: BaseApiClient,
   subject: string,
   opts: ConsumerOptsBuilder | Partial<ConsumerOpts> = consumerOpts(),
+  onCaughtUp?: () => void,
 ): Promise<JetStreamSubscription> {
   const api = new ConsumerAPIImpl(js.nc, js.opts);
   const info = await processOptions(js, api, subject, opts);
@@ -524,6 +534,8 @@ export async function legacySubscribe(
     info.ordered ? "ordered" : "push",
     js.timeout,
   );
+  // set before the consumer exists, so before any of its messages can arrive
+  sub.onCaughtUp = onCaughtUp;
   return await withConsumer(api, info, sub);
 }
 

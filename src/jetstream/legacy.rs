@@ -28,6 +28,11 @@ pub mod event {
     /// Ordered push: the subscription now listens on f1; create consumer f3 (its name) delivering
     /// there from stream sequence f2, and answer with `input::OK` or `input::FAILED`.
     pub const RESET: &str = "reset";
+    /// Ordered push: the message just delivered is the first with nothing pending behind it, so
+    /// the consumer's initial data is all delivered (a KV watch's `initializedFn`, the end of a
+    /// history or keys read). Once per subscription; the shim need not read each message's
+    /// pending count to find it.
+    pub const CAUGHT_UP: &str = "caught_up";
 }
 
 /// The shim's inputs.
@@ -73,6 +78,8 @@ struct OrderedPush {
     /// reply arrives).
     resetting: Option<(String, u64)>,
     retry_at: Option<u64>,
+    /// `event::CAUGHT_UP` was sent.
+    caught_up: bool,
 }
 
 /// A legacy subscription's hook.
@@ -246,9 +253,9 @@ impl LegacyRun {
     fn ordered_fate(&mut self, m: &HookMsg<'_>, now_ms: u64) -> Fate {
         let Some(o) = self.ordered.as_mut() else { return Fate::Deliver };
         let reply = m.reply.and_then(|r| std::str::from_utf8(r).ok()).unwrap_or("");
-        let (dseq, sseq) = match parse_ack_subject(reply) {
+        let (dseq, sseq, pending) = match parse_ack_subject(reply) {
             Ok(info) if info.consumer != o.consumer => return Fate::Drop, // an earlier consumer's
-            Ok(info) => (info.delivery_seq, info.stream_seq),
+            Ok(info) => (info.delivery_seq, info.stream_seq, info.pending),
             Err(e) => {
                 self.debug(format!("dropped a message: {e}"));
                 return Fate::Drop;
@@ -263,6 +270,10 @@ impl LegacyRun {
         }
         o.delivery_seq = dseq;
         o.stream_seq = sseq;
+        if pending == 0 && !o.caught_up {
+            o.caught_up = true;
+            self.event(event::CAUGHT_UP, String::new(), String::new());
+        }
         Fate::Deliver
     }
 

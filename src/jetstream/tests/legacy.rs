@@ -85,6 +85,10 @@ fn reset(subject: &str, start: u64, consumer: &str) -> HookOp {
     event("reset", subject, &start.to_string(), consumer)
 }
 
+fn caught_up() -> HookOp {
+    event("caught_up", "", "", "")
+}
+
 fn resubscribe(subject: &str) -> HookOp {
     HookOp::Resubscribe { subject: subject.into() }
 }
@@ -302,10 +306,27 @@ fn a_fetch_with_heartbeats_ends_with_an_error_after_two_misses() {
 #[test]
 fn ordered_push_delivers_in_order() {
     let mut r = ordered_run(5_000);
-    for i in 1..=3 {
-        assert_eq!(msg(&mut r, Some(&ack("OC_0", i * 10, i, 0)), "x", i), (Fate::Deliver, vec![]), "{i}");
+    for i in 1..=2 {
+        assert_eq!(msg(&mut r, Some(&ack("OC_0", i * 10, i, 3 - i)), "x", i), (Fate::Deliver, vec![]), "{i}");
     }
+    assert_eq!(msg(&mut r, Some(&ack("OC_0", 30, 3, 0)), "x", 3), (Fate::Deliver, vec![caught_up()]));
     assert_eq!(status(&mut r, &heartbeat(3, 30), 10), (Fate::Drop, vec![]), "in step: no reset");
+}
+
+#[test]
+fn caught_up_follows_the_first_delivered_message_with_nothing_pending_once() {
+    let mut r = ordered_run(5_000);
+    assert_eq!(msg(&mut r, Some(&ack("OC_0", 10, 1, 2)), "a", 1), (Fate::Deliver, vec![]));
+    // a gap: the dropped message says nothing pending, but it is not delivered
+    let subject = format!("{INBOX}.1");
+    let got = msg(&mut r, Some(&ack("OC_0", 13, 3, 0)), "c", 2);
+    assert_eq!(got, (Fate::Drop, vec![resubscribe(&subject), reset(&subject, 11, "OC_1")]));
+    assert_eq!(input(&mut r, input::OK, "", 3, 0), []);
+    assert_eq!(msg(&mut r, Some(&ack("OC_1", 11, 1, 2)), "b", 4), (Fate::Deliver, vec![]));
+    assert_eq!(msg(&mut r, Some(&ack("OC_1", 12, 2, 1)), "c", 5), (Fate::Deliver, vec![]));
+    assert_eq!(msg(&mut r, Some(&ack("OC_1", 13, 3, 0)), "d", 6), (Fate::Deliver, vec![caught_up()]));
+    // live updates after it: nothing pending each time, no second event
+    assert_eq!(msg(&mut r, Some(&ack("OC_1", 14, 4, 0)), "e", 7), (Fate::Deliver, vec![]));
 }
 
 #[test]
@@ -457,7 +478,7 @@ fn a_malformed_ack_subject_on_an_ordered_consumer_is_dropped_with_a_debug_event(
         );
     }
     // the sequence is untouched: the next good message is still delivery 1
-    assert_eq!(msg(&mut r, Some(&ack("OC_0", 1, 1, 0)), "x", 2), (Fate::Deliver, vec![]));
+    assert_eq!(msg(&mut r, Some(&ack("OC_0", 1, 1, 0)), "x", 2), (Fate::Deliver, vec![caught_up()]));
 }
 
 #[test]

@@ -315,3 +315,30 @@ Deno.test("kv watch - a watcher keeps every update, once and in order, across a 
     await Deno.remove(store, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("kv watch - each entry's revision, delta, created and operation, read in any order", async () => {
+  const { kv, done } = await setup();
+  const before = Date.now();
+  await kv.put("a", "1");
+  await kv.put("b", "2");
+  await kv.delete("a");
+  await kv.put("c", "3");
+  const iter = await kv.watch({ include: KvWatchInclude.AllHistory });
+  const got = await take(iter, 4);
+  iter.stop();
+  // revisions read back to front first, the rest front to back after: what an entry reports
+  // must not depend on which entry was read last
+  const revisions = [...got].reverse().map((e) => e.revision).reverse();
+  const rows = got.map((e, i) => ({
+    delta: e.delta,
+    op: e.operation,
+    revision: revisions[i],
+    key: e.key,
+    created: e.created.getTime(),
+    length: e.length,
+  }));
+  for (const r of rows) {
+    assert(r.created >= before - 1000 && r.created <= Date.now() + 1000, `created ${r.created}`);
+  }
+  await done();
+});
