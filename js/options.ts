@@ -14,6 +14,7 @@ import { buildAuthenticator } from "./authenticator.ts";
 import { ErrorCode, NatsError } from "./errors.ts";
 import { createInbox } from "./inbox.ts";
 import type { Auth, Authenticator, ConnectionOptions, TlsOptions } from "./types.ts";
+import { reconnectDelay } from "./wasm.ts";
 
 export const DEFAULT_HOST = "127.0.0.1";
 /** WebSocket default port (no scheme means wss, port 443). */
@@ -68,9 +69,9 @@ export type ParsedOptions = ConnectionOptions & {
 
 /**
  * nats.deno's default `reconnectDelayHandler`: `reconnectTimeWait` plus a random jitter of 0 to
- * `reconnectJitter` ms (`reconnectJitterTLS` when TLS is required). Shown in `nc.options` only:
- * the engine computes the same delay itself, so this function is never handed to it (a JS call
- * per reconnect attempt for nothing).
+ * `reconnectJitter` ms (`reconnectJitterTLS` when TLS is required), by the engine's own formula
+ * (`reconnectDelay`). Shown in `nc.options` only: the engine applies it itself, so this function is
+ * never handed to it (a JS call per reconnect attempt for nothing).
  */
 export function defaultReconnectDelay(
   timeWait: number,
@@ -78,10 +79,7 @@ export function defaultReconnectDelay(
   jitterTls: number,
   tls: boolean,
 ): () => number {
-  return () => {
-    const extra = tls ? jitterTls : jitter;
-    return timeWait + Math.floor(Math.random() * (extra + 1));
-  };
+  return () => reconnectDelay(timeWait, tls ? jitterTls : jitter);
 }
 
 /** The result of `parseOptions`. */

@@ -139,6 +139,7 @@ export const nkeySign = checked(glue.nkeySign);
 export const nkeySignNonce = checked(glue.nkeySignNonce);
 export const nkeyVerify = checked(glue.nkeyVerify);
 export const normalizeServerUrl = checked(glue.normalizeServerUrl);
+export const reconnectDelay = checked(glue.reconnectDelay);
 
 // Installed at import (no engine call): the codec loads the engine on its first use.
 setHeaderWire({ encode: encodeHeaders, decode: decodeHeaders });

@@ -34,4 +34,5 @@ pub use batch::{Batch, RECORD_STRIDE};
 pub use connection::{Connection, TransportCmd};
 pub use hooks::{Fate, HookMsg, HookOp, SubHook};
 pub use options::{AuthFields, Authenticator, Entropy, Options, RequestManyStrategy};
+pub use pool::reconnect_delay;
 pub use requests::ReplyTo;

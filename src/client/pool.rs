@@ -165,8 +165,9 @@ pub(super) fn shuffle<T>(items: &mut [T], entropy: &mut dyn Entropy) {
     }
 }
 
-/// `wait + rand(0..=jitter)` ms, nats.deno's formula (docs/contract.md "Connect, servers, reconnect").
-pub(super) fn reconnect_delay(wait: u64, jitter: u64, entropy: &mut dyn Entropy) -> u64 {
+/// `wait + rand(0..=jitter)` ms, nats.deno's formula (docs/contract.md "Connect, servers, reconnect"):
+/// the engine's reconnect timer, and the shim's default `nc.options.reconnectDelayHandler`.
+pub fn reconnect_delay(wait: u64, jitter: u64, entropy: &mut dyn Entropy) -> u64 {
     if jitter == 0 {
         return wait;
     }

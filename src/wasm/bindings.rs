@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 use super::driver::{Deferred, Driver, SharedDriver, Sink};
 use super::env::{HostEntropy, console_error};
 use crate::client::servers::normalize_url;
-use crate::client::{AuthFields, Authenticator, Batch, Connection, Options, ReplyTo, RequestManyStrategy};
+use crate::client::{
+    AuthFields, Authenticator, Batch, Connection, Options, ReplyTo, RequestManyStrategy, reconnect_delay,
+};
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::Headers;
 
@@ -445,4 +447,12 @@ pub fn decode_headers(block: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = normalizeServerUrl)]
 pub fn normalize_server_url(server: &str) -> Result<String, JsValue> {
     normalize_url(server).map_err(js_error)
+}
+
+/// The default `nc.options.reconnectDelayHandler` (js/options.ts): the engine's own formula with
+/// fresh host randomness, so the delay the handler shows and the one the engine waits are one
+/// rule. Milliseconds in and out, as the options hold them (negative or NaN read as 0).
+#[wasm_bindgen(js_name = reconnectDelay)]
+pub fn reconnect_delay_js(wait: f64, jitter: f64) -> f64 {
+    reconnect_delay(wait as u64, jitter as u64, &mut HostEntropy::new()) as f64
 }
