@@ -7,16 +7,18 @@
  * Must not: keep consumer state the engine's run keeps (pending counts, heartbeats, sequences);
  * an ordered consumer only remembers where the last run ended, to start the next one after it.
  */
-import { ErrorCode, NatsError } from "../errors.ts";
+import { ErrorCode, NatsError, toNatsError } from "../errors.ts";
 import type { BaseApiClient } from "./api.ts";
 import { ConsumerAPIImpl } from "./consumers.ts";
 import { ConsumerMessagesImpl, type RunContext } from "./consumer_messages.ts";
+import { orderedFirstConsumer } from "./engine.ts";
 import type { JetStreamHost } from "./host.ts";
 import type { JsMsg } from "./jsmsg.ts";
 import { StreamAPIImpl } from "./streams.ts";
 import type {
   ConsumeOptions,
   Consumer,
+  ConsumerConfig,
   ConsumerInfo,
   ConsumerMessages,
   Consumers,
@@ -165,10 +167,21 @@ export class OrderedPullConsumerImpl extends RunsConsumer implements Consumer {
     return Promise.resolve(this.active);
   }
 
-  /** The current consumer of the chain (cached: as last created or read). */
+  /**
+   * The current consumer of the chain (cached: as last created or read). Before any run there is
+   * none: one is created, as the chain's first would be (nats.deno does the same). A later run
+   * starts its own chain; this one expires after its `inactive_threshold`.
+   */
   async info(cached = false): Promise<ConsumerInfo> {
     if (this._info === undefined) {
-      throw new NatsError("ordered consumer has not been created yet", ErrorCode.ApiError);
+      let config: string;
+      try {
+        config = orderedFirstConsumer(this.orderedOptions());
+      } catch (err) {
+        throw toNatsError(err);
+      }
+      this._info = await this.api.add(this.stream, JSON.parse(config) as ConsumerConfig);
+      return this._info;
     }
     if (!cached) this._info = await this.api.info(this.stream, this._info.name);
     return this._info;

@@ -192,6 +192,17 @@ fn ordered_options(o: &JsValue) -> Result<OrderedOptions, JsValue> {
     })
 }
 
+/// The config JSON of the first consumer an ordered consumer with `ordered` options would create
+/// (its `name` included), for `info()` before any run (nats.deno creates a consumer then). The same
+/// rule as a run's first consumer (`OrderedConsumer::next_consumer`), under a fresh name.
+#[wasm_bindgen(js_name = orderedFirstConsumer)]
+pub fn ordered_first_consumer(ordered: JsValue) -> Result<String, JsValue> {
+    let nuid = nuid::next().to_string();
+    let mut oc =
+        OrderedConsumer::new(ordered_options(&ordered)?, &nuid).map_err(|e| invalid_option(e.to_string()))?;
+    Ok(oc.next_consumer().config)
+}
+
 #[wasm_bindgen]
 impl WasmConnection {
     /// Makes subscription `sid` (the run's inbox) a pull consumer run (docs/jetstream.md

@@ -45,6 +45,31 @@ Deno.test("ordered - consume gives the whole stream in order; info() of the curr
   await done();
 });
 
+Deno.test("ordered - info() before any run creates the chain's first consumer (nats.deno)", async () => {
+  const n = 20;
+  const { js, stream, done } = await setup("OINFO", n);
+  const oc = await js.consumers.get(stream, {
+    name_prefix: "early",
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: 5,
+  });
+  const ci = await oc.info();
+  assert(ci.name.startsWith("early"), `name ${ci.name}`);
+  assertEquals(ci.stream_name, stream);
+  assertEquals(ci.config.ack_policy, "none");
+  assertEquals(ci.config.mem_storage, true);
+  assertEquals(ci.config.deliver_policy, "by_start_sequence");
+  assertEquals(ci.config.opt_start_seq, 5);
+  assertEquals(ci.num_pending, n - 4);
+  // it is there, and info() asks for it again
+  assertEquals((await oc.info()).name, ci.name);
+  assertEquals((await oc.info(true)).name, ci.name);
+  // a run afterwards still delivers from the start sequence
+  const got = await drainAll(await oc.fetch({ max_messages: n, expires: 1000 }), 5000, "fetch");
+  assertEquals(seqs(got), range(5, n));
+  await done();
+});
+
 Deno.test("ordered - filterSubjects as a string and as a list", async () => {
   const { js, stream, done } = await setup("OFILT");
   for (let i = 1; i <= 9; i++) await js.publish(`${stream}.${"abc"[(i - 1) % 3]}`, `${i}`);
