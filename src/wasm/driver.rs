@@ -18,6 +18,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use gloo_timers::callback::Timeout;
 use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -46,7 +47,8 @@ const SINGLE_WRITE_BYTES: usize = 1024;
 /// throughput (measured: 1 KiB publishes fell to 0.6x of nats.ws when every send was split).
 const CHUNKED_SEND_MAX_BYTES: usize = 16 * 1024;
 
-/// Longest `setTimeout` delay hosts honour, ms (a signed 32-bit count).
+/// Longest `setTimeout` delay hosts honour, ms (a signed 32-bit count; gloo-timers passes the
+/// `u32` it takes on as an `i32`, so a longer delay would also wrap negative there).
 const MAX_TIMER_DELAY_MS: u64 = i32::MAX as u64;
 
 /// WebSocket close reasons are limited to 123 bytes of UTF-8 by the WebSocket API.
@@ -106,14 +108,6 @@ pub(crate) trait Sink {
     fn take(&mut self, batch: &Batch) -> Option<Deferred>;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
-
 /// The current socket with its event handlers (dropping it detaches them and closes it).
 struct Socket {
     ws: WebSocket,
@@ -143,8 +137,8 @@ pub(crate) struct Driver {
     socket: Option<Socket>,
     /// Incremented per dial: events of an abandoned socket carry an old number and are ignored.
     generation: u32,
-    /// Host timer id and the deadline it was armed for.
-    timer: Option<(JsValue, u64)>,
+    /// Host timer (dropping it clears it) and the deadline it was armed for.
+    timer: Option<(Timeout, u64)>,
     /// The `on_flush` microtask is queued: it sends what commands left in the outbound buffer and
     /// delivers the records they produced.
     flush_scheduled: bool,
@@ -156,11 +150,8 @@ pub(crate) struct Driver {
     weak: Weak<RefCell<Driver>>,
     /// Browser visibility / online listeners; dropped (removed) once the connection closes.
     wake: Option<WakeListeners>,
-    // Persistent callbacks: created once, so arming a timer or a flush allocates nothing. The
-    // timer is `setTimeout` bound directly rather than gloo-timers' `Timeout`, which allocates a
-    // closure per arm and is dropped from inside its own callback when the deadline moves.
-    on_timer: Closure<dyn FnMut()>,
-    /// `None` only while being dropped with the microtask still queued (see `Drop`).
+    /// Created once, so scheduling a flush allocates nothing. `None` only while being dropped
+    /// with the microtask still queued (see `Drop`).
     on_flush: Option<Closure<dyn FnMut()>>,
     /// The host task (`host_task()`) of the last send: later `on_flush` microtasks of that task
     /// leave their bytes for `turn_end`, which sends them together. A task the driver does not
@@ -191,18 +182,6 @@ impl Driver {
     pub(crate) fn new(engine: Connection, sink: Box<dyn Sink>) -> SharedDriver {
         Rc::new_cyclic(|weak: &Weak<RefCell<Driver>>| {
             let w = weak.clone();
-            let on_timer = Closure::<dyn FnMut()>::new(move || {
-                if let Some(this) = w.upgrade() {
-                    {
-                        begin_host_task();
-                        let mut d = this.borrow_mut();
-                        d.timer = None;
-                        d.engine.handle_timeout(now_ms());
-                    }
-                    Driver::pump(&this, Origin::Host);
-                }
-            });
-            let w = weak.clone();
             let on_flush = Closure::<dyn FnMut()>::new(move || {
                 if let Some(this) = w.upgrade() {
                     this.borrow_mut().flush_scheduled = false;
@@ -231,7 +210,6 @@ impl Driver {
                 debug: false,
                 weak: weak.clone(),
                 wake: Some(wake),
-                on_timer,
                 on_flush: Some(on_flush),
                 sent_in_task: None,
                 turn_end: TurnEnd::new(on_turn_end),
@@ -542,10 +520,25 @@ impl Driver {
         Driver::pump(&this, Origin::Host);
     }
 
+    /// The host timer fired: let the engine act on its deadlines.
+    fn on_timer(weak: &Weak<RefCell<Driver>>) {
+        let Some(this) = weak.upgrade() else { return };
+        {
+            begin_host_task();
+            let mut d = this.borrow_mut();
+            // Drops the `Timeout` whose closure is running: wasm-bindgen frees a closure dropped
+            // during its own call once the call returns.
+            d.timer = None;
+            d.engine.handle_timeout(now_ms());
+        }
+        Driver::pump(&this, Origin::Host);
+    }
+
     /// Keeps the host timer at or before the engine's earliest deadline. A timer armed for an
     /// earlier moment is left alone when the deadline moves later (a request answered, a new
     /// request timing out after the current one): it fires early, the engine finds nothing due,
-    /// and the timer is armed again. That spares a clearTimeout + setTimeout pair per request.
+    /// and the timer is armed again. That spares a clearTimeout + setTimeout pair per request,
+    /// and the closure each arm allocates (gloo-timers' `Timeout` takes an `FnOnce`).
     fn rearm_timer(&mut self) {
         let deadline = self.engine.poll_timeout();
         match (&self.timer, deadline) {
@@ -553,27 +546,25 @@ impl Driver {
             (None, None) => return,
             _ => {}
         }
-        if let Some((id, _)) = self.timer.take() {
-            clear_timeout(&id);
-        }
+        // Dropping the old `Timeout` clears it.
+        self.timer = None;
         if let Some(at) = deadline {
             // Hosts treat a delay above 2^31-1 ms as 1 ms; a longer deadline is reached by
             // re-arming when this one fires early (the engine finds nothing due yet).
-            let delay = at.saturating_sub(now_ms()).min(MAX_TIMER_DELAY_MS) as f64;
-            let id = set_timeout(self.on_timer.as_ref().unchecked_ref(), delay);
-            self.timer = Some((id, at));
+            let delay = at.saturating_sub(now_ms()).min(MAX_TIMER_DELAY_MS) as u32;
+            let w = self.weak.clone();
+            let timeout = Timeout::new(delay, move || Driver::on_timer(&w));
+            self.timer = Some((timeout, at));
         }
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        if let Some((id, _)) = self.timer.take() {
-            clear_timeout(&id);
-        }
-        // A queued microtask cannot be cancelled, and calling a dropped closure throws from
-        // inside it (an uncaught error that ends a Deno program): leave the closure behind. It
-        // holds only a Weak to this driver, so it does nothing when it runs.
+        // `self.timer` clears its host timer as it drops. A queued microtask cannot be
+        // cancelled, and calling a dropped closure throws from inside it (an uncaught error that
+        // ends a Deno program): leave the closure behind. It holds only a Weak to this driver, so
+        // it does nothing when it runs.
         if self.flush_scheduled
             && let Some(f) = self.on_flush.take()
         {
