@@ -121,10 +121,12 @@ Deno.test("kv: a watcher keeps delivering when the client's cluster node is kill
   const nc = await connect({ servers: NODES.map(wsUrl), ...RESILIENT, name: "kv-kill" });
   const state = new ConnState(nc);
   const bucket = bucketName();
-  // right after another test's node kills, the cluster's JetStream may take a few seconds to
-  // answer a create: asked again (opening is create-or-bind) until it does, bounded
+  // Right after another test's node kills, the cluster's JetStream may take more than the default
+  // 5 s to answer an API request (a create timed out once, the watch's consumer create once): the
+  // bucket's requests wait up to 20 s, and opening (create-or-bind) is asked again until it works.
+  const js = nc.jetstream({ timeout: 20_000 });
   const kv = await retried(() =>
-    nc.jetstream().views.kv(bucket, { history: 5, storage: StorageType.File, replicas: 3 })
+    js.views.kv(bucket, { history: 5, storage: StorageType.File, replicas: 3 })
   );
   await putMany(kv, 0, 50);
   const w = new Watched(await kv.watch());
