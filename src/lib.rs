@@ -12,6 +12,7 @@ pub mod error;
 #[cfg(feature = "jetstream-engine")]
 pub mod jetstream;
 pub mod proto;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -8,6 +8,7 @@
 
 use super::nkey;
 use crate::error::{ErrorCode, NatsError};
+use crate::text::cat;
 
 /// The credentials a creds file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +83,7 @@ pub fn parse(bytes: &[u8]) -> Result<Creds, NatsError> {
     if seed.is_empty() {
         return Err(bad("the creds' nkey seed block is empty"));
     }
-    nkey::decode_seed(seed.as_bytes()).map_err(|e| bad(format!("the creds' seed is not usable: {e}")))?;
+    nkey::decode_seed(seed.as_bytes()).map_err(|e| bad(cat!("the creds' seed is not usable: ", e)))?;
     Ok(Creds { jwt: jwt.clone(), seed: seed.clone() })
 }
 

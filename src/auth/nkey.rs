@@ -17,11 +17,12 @@
 //!
 //! Must not: panic on any bytes, or keep key material: a seed is decoded per call and dropped.
 
-use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use nkeys::KeyPair;
 use nkeys::KeyPairType;
 
 use crate::error::{ErrorCode, NatsError};
+use crate::text::cat;
 
 /// Characters in an encoded seed: base32 of 2 prefix bytes + 32 key bytes + 2 CRC bytes.
 pub const SEED_CHARS: usize = 58;
@@ -117,16 +118,25 @@ impl NkeyError {
     }
 }
 
+impl crate::text::Piece for NkeyError {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(&self.detail);
+        out.push_str(" (");
+        out.push_str(self.kind.code());
+        out.push(')');
+    }
+}
+
 impl std::fmt::Display for NkeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.detail, self.kind.code())
+        f.write_str(&cat!(self))
     }
 }
 
 /// A bad seed or key given as a credential is `BAD_CREDS`.
 impl From<NkeyError> for NatsError {
     fn from(e: NkeyError) -> NatsError {
-        NatsError::new(ErrorCode::BadCreds, e.to_string())
+        NatsError::new(ErrorCode::BadCreds, cat!(e))
     }
 }
 
@@ -135,12 +145,12 @@ impl From<NkeyError> for NatsError {
 fn base32_text<'a>(text: &'a [u8], what: &str) -> Result<&'a str, NkeyError> {
     let text = text.trim_ascii();
     if text.is_empty() {
-        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is empty")));
+        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, cat!("the ", what, " is empty")));
     }
     if let Some(i) = text.iter().position(|b| !matches!(b, b'A'..=b'Z' | b'2'..=b'7')) {
         return Err(NkeyError::new(
             NkeyErrorKind::InvalidEncoding,
-            format!("the {what} has a character outside base32 (A-Z, 2-7) at position {i}"),
+            cat!("the ", what, " has a character outside base32 (A-Z, 2-7) at position ", i),
         ));
     }
     // Only ASCII bytes are left, so this cannot fail; an error here would still not panic.
@@ -174,18 +184,18 @@ fn decode_text(s: &str, what: &str) -> Result<Vec<u8>, NkeyError> {
     if acc != 0 {
         return Err(NkeyError::new(
             NkeyErrorKind::InvalidEncoding,
-            format!("the {what}'s last character is not valid"),
+            cat!("the ", what, "'s last character is not valid"),
         ));
     }
     let Some(payload_len) = out.len().checked_sub(2) else {
-        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, format!("the {what} is too short")));
+        return Err(NkeyError::new(NkeyErrorKind::InvalidEncoding, cat!("the ", what, " is too short")));
     };
     let crc = u16::from_le_bytes([out[payload_len], out[payload_len + 1]]);
     out.truncate(payload_len);
     if crc16(&out) != crc {
         return Err(NkeyError::new(
             NkeyErrorKind::InvalidChecksum,
-            format!("the {what}'s checksum does not match its characters (mistyped or truncated?)"),
+            cat!("the ", what, "'s checksum does not match its characters (mistyped or truncated?)"),
         ));
     }
     Ok(out)
@@ -245,7 +255,7 @@ pub fn decode_seed(text: &[u8]) -> Result<Seed, NkeyError> {
         }
         return Err(NkeyError::new(
             NkeyErrorKind::InvalidSeedLen,
-            format!("an nkey seed has {SEED_CHARS} characters, this one has {}", s.len()),
+            cat!("an nkey seed has ", SEED_CHARS, " characters, this one has ", s.len()),
         ));
     }
     if !s.starts_with('S') {
@@ -267,8 +277,9 @@ pub fn decode_seed(text: &[u8]) -> Result<Seed, NkeyError> {
             "the seed's role is not operator, account, user, server or cluster",
         )
     })?;
-    let key_pair = KeyPair::new_from_raw(role.kind(), key)
-        .map_err(|e| NkeyError::new(NkeyErrorKind::InvalidSeed, format!("the seed is not usable: {e}")))?;
+    let key_pair = KeyPair::new_from_raw(role.kind(), key).map_err(|e| {
+        NkeyError::new(NkeyErrorKind::InvalidSeed, cat!("the seed is not usable: ", e.kind().as_str()))
+    })?;
     // The same derivation nkeys makes inside `new_from_raw` (its `pk`), which it does not expose.
     let public = SigningKey::from_bytes(&key).verifying_key().to_bytes();
     Ok(Seed { role, raw: key, public, key_pair })
@@ -286,7 +297,7 @@ pub fn decode_public(text: &[u8]) -> Result<PublicKey, NkeyError> {
     if s.len() != PUBLIC_CHARS {
         return Err(NkeyError::new(
             NkeyErrorKind::InvalidPublicKey,
-            format!("an nkey public key has {PUBLIC_CHARS} characters, this one has {}", s.len()),
+            cat!("an nkey public key has ", PUBLIC_CHARS, " characters, this one has ", s.len()),
         ));
     }
     let raw = decode_text(s, "public key")?;
@@ -338,8 +349,10 @@ fn crc16(data: &[u8]) -> u16 {
 
 /// Signs `data` with the seed's key: the 64-byte Ed25519 signature.
 pub fn sign(seed: &Seed, data: &[u8]) -> Vec<u8> {
-    // Signing only fails for a pair without a seed, and a decoded `Seed` always has one.
-    seed.key_pair.sign(data).unwrap_or_default()
+    // Ed25519 signing cannot fail. Signed here rather than by `key_pair.sign`, whose error path
+    // formats a message and would keep `alloc::fmt` in the .wasm (docs/design.md "Size"); the
+    // same key gives the same signature (the tests check it against nkeys.js's).
+    SigningKey::from_bytes(&seed.raw).sign(data).to_bytes().to_vec()
 }
 
 /// True when `sig` is `public`'s signature of `data` (false for any other signature or length).

@@ -13,6 +13,7 @@
 //! it cannot know: a silent end names every likely cause.
 
 use crate::error::{ErrorCode, NatsError};
+use crate::text::cat;
 
 /// WebSocket close codes that mean "no close frame was received" (1005 no status, 1006
 /// abnormal closure); Deno reports 0 after a read error.
@@ -47,27 +48,35 @@ pub(super) struct Explained {
 /// sent on this socket (other than permission errors, which keep the connection).
 pub(super) fn explain(server: &str, end: SocketEnd<'_>, server_err: Option<&NatsError>) -> Explained {
     if end.reason.to_ascii_lowercase().contains("frame too large") {
-        let msg = format!(
-            "connection to {server} lost: the runtime refused a WebSocket frame of 64 MiB or more \
-             (\"{}\"). nats-server sends everything queued for a client as one frame, so this \
+        let msg = cat!(
+            "connection to ",
+            server,
+            " lost: the runtime refused a WebSocket frame of 64 MiB or more (\"",
+            end.reason,
+            "\"). nats-server sends everything queued for a client as one frame, so this \
              client fell over 64 MiB behind: it did not read the socket for a while (a blocked \
              event loop or a slow synchronous callback) and the server's max_pending is above \
              64 MiB. Messages queued for it on the server were lost",
-            end.reason
         );
         let err = NatsError::new(ErrorCode::SlowConsumer, msg.clone());
         let cause = NatsError::new(ErrorCode::Disconnect, msg);
         return Explained { slow_consumer: Some(err), cause, clean: false };
     }
     let msg = if let Some(e) = server_err {
-        format!("connection to {server} closed by the server after -ERR '{}'", e.message)
+        cat!("connection to ", server, " closed by the server after -ERR '", e.message, "'")
     } else if !NO_CLOSE_FRAME.contains(&end.code) {
-        let reason = if end.reason.is_empty() { String::new() } else { format!(" {}", end.reason) };
-        format!("connection to {server} closed by the server ({}{reason})", end.code)
+        let space = if end.reason.is_empty() { "" } else { " " };
+        cat!("connection to ", server, " closed by the server (", end.code, space, end.reason, ")")
     } else {
-        let seen = if end.reason.is_empty() { String::new() } else { format!(" ({})", end.reason) };
-        format!(
-            "connection to {server} ended without a close frame or -ERR{seen}: the server \
+        let (open, close) = if end.reason.is_empty() { ("", "") } else { (" (", ")") };
+        cat!(
+            "connection to ",
+            server,
+            " ended without a close frame or -ERR",
+            open,
+            end.reason,
+            close,
+            ": the server \
              process died or the network dropped, or the server cut this client as a slow \
              consumer (more than its max_pending, 64 MiB by default, was waiting to be sent \
              because this client was not reading: a blocked event loop or a slow synchronous \

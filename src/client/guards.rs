@@ -8,13 +8,14 @@
 use super::connection::{Connection, DrainStage};
 use super::outbound::EMPTY_HEADERS;
 use crate::error::{ErrorCode, NatsError};
+use crate::text::cat;
 
 /// Subjects, reply subjects and queue names: non-empty, no whitespace. Tokens are not validated
 /// further, as in nats.deno: the server validates them when `pedantic` is set.
 pub(super) fn check_subject(what: &str, s: &str) -> Result<(), NatsError> {
     // ASCII whitespace would split the protocol line, and CR/LF would end it (injecting ops).
     if s.is_empty() || s.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
-        return Err(NatsError::new(ErrorCode::BadSubject, format!("invalid {what} '{s}'")));
+        return Err(NatsError::new(ErrorCode::BadSubject, cat!("invalid ", what, " '", s, "'")));
     }
     Ok(())
 }
@@ -63,7 +64,7 @@ impl Connection {
         if info.max_payload > 0 && size > info.max_payload {
             return Err(NatsError::new(
                 ErrorCode::MaxPayloadExceeded,
-                format!("message of {size} bytes exceeds the server's max_payload of {}", info.max_payload),
+                cat!("message of ", size, " bytes exceeds the server's max_payload of ", info.max_payload),
             ));
         }
         Ok(())

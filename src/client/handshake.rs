@@ -13,6 +13,7 @@ use super::records::status;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::{ConnectInfo, ServerInfo, ServerOp, encode};
+use crate::text::cat;
 
 /// Floor of the inbound MSG size limit, bytes: nats-server's default `max_payload` (1 MiB). A
 /// server may advertise less yet still route a larger message published elsewhere in the
@@ -100,7 +101,7 @@ impl Connection {
     /// Every INFO: replace `info`, set the inbound limit, INFO record, cluster update, `ldm`.
     pub(super) fn apply_info(&mut self, json: &[u8]) -> Result<(), NatsError> {
         let info = ServerInfo::parse(json)
-            .map_err(|e| NatsError::new(ErrorCode::ProtocolError, format!("bad INFO JSON: {e}")))?;
+            .map_err(|e| NatsError::new(ErrorCode::ProtocolError, cat!("bad INFO JSON: ", e)))?;
         // The server's own ceiling is 64 MiB: an INFO claiming more must not lift the cap on what
         // a MSG may make the client buffer.
         let limit = info.max_payload.clamp(MIN_INBOUND_PAYLOAD, MAX_INBOUND_PAYLOAD);

@@ -41,7 +41,7 @@ impl Connection {
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return self.protocol_error(&e.to_string(), now_ms),
+                Err(e) => return self.protocol_error(e.as_str(), now_ms),
             }
         }
         buf.drain(..pos);

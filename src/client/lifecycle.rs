@@ -16,6 +16,7 @@ use super::records::status;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::encode;
+use crate::text::cat;
 
 /// Smallest pause between two dials of the same server, ms (see `dial_next`).
 const MIN_REDIAL_GAP_MS: u64 = 1;
@@ -188,16 +189,17 @@ impl Connection {
     }
 
     pub(super) fn on_transport_closed(&mut self, opened: bool, code: u16, reason: &str, now_ms: u64) {
-        let suffix = if reason.is_empty() { String::new() } else { format!(": {reason}") };
+        let colon = if reason.is_empty() { "" } else { ": " };
         match self.phase {
             Phase::Dialing | Phase::AwaitInfo | Phase::AwaitPong => {
                 let err = if opened {
-                    let msg = format!("connection to {} closed during the handshake{suffix}", self.server);
+                    let msg =
+                        cat!("connection to ", self.server, " closed during the handshake", colon, reason);
                     NatsError::new(ErrorCode::Disconnect, msg)
                 } else {
                     NatsError::new(
                         ErrorCode::ConnectionRefused,
-                        format!("could not connect to {}{suffix}", self.server),
+                        cat!("could not connect to ", self.server, colon, reason),
                     )
                 };
                 self.fail_dial(err, None, now_ms);
@@ -220,10 +222,8 @@ impl Connection {
             match key {
                 TimerKey::Dial => {
                     if self.has_transport() && self.phase != Phase::Connected {
-                        let err = NatsError::new(
-                            ErrorCode::Timeout,
-                            format!("timeout connecting to {}", self.server),
-                        );
+                        let err =
+                            NatsError::new(ErrorCode::Timeout, cat!("timeout connecting to ", self.server));
                         self.fail_dial(err, Some(1000), now_ms);
                     }
                 }

@@ -18,6 +18,7 @@ use super::guards::{check_subject, closed_error};
 use super::pings::PingKind;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::encode;
+use crate::text::cat;
 
 /// The header block written for an empty header set (docs/contract.md "Publish"): a valid
 /// `NATS/1.0` block instead of upstream's `HPUB` with `hdr_len` 0.
@@ -104,8 +105,10 @@ impl Outbound {
             self.held.truncate(mark);
             return Err(NatsError::new(
                 ErrorCode::Disconnect,
-                format!(
-                    "not connected and the reconnect buffer is full ({limit} bytes): the message was not sent"
+                cat!(
+                    "not connected and the reconnect buffer is full (",
+                    limit,
+                    " bytes): the message was not sent"
                 ),
             ));
         }

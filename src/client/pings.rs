@@ -16,6 +16,7 @@ use super::records::status;
 use super::timers::TimerKey;
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::encode;
+use crate::text::cat;
 
 /// What a PONG answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,10 +134,10 @@ impl Connection {
         if self.phase != Phase::Connected {
             return;
         }
-        let n = self.pings.unanswered.saturating_add(1).to_string();
+        let n = cat!(self.pings.unanswered.saturating_add(1));
         self.batch.status(status::PING_TIMER, &n, "");
         if self.pings.unanswered >= self.opts.max_ping_out {
-            let why = format!("stale connection: {} PINGs unanswered", self.pings.unanswered);
+            let why = cat!("stale connection: ", self.pings.unanswered, " PINGs unanswered");
             self.go_stale(&why, now_ms);
             return;
         }

@@ -83,7 +83,7 @@ impl Requests {
 
     /// The wildcard subject the mux subscribes to.
     fn mux_subject(&self) -> Option<String> {
-        self.mux.as_ref().map(|(prefix, _)| format!("{prefix}.*"))
+        self.mux.as_ref().map(|(prefix, _)| [prefix, ".*"].concat())
     }
 
     /// The token of the own-inbox request on `sid`.
@@ -167,13 +167,13 @@ impl Connection {
             ReplyTo::Mux => {
                 let prefix = self.ensure_mux();
                 let nuid = self.entropy.nuid();
-                let reply = format!("{prefix}.{nuid}");
+                let reply = [&prefix, ".", &nuid].concat();
                 (Route::Mux { nuid }, reply)
             }
             ReplyTo::Own(reply) => {
                 let inbox = match reply {
                     Some(r) => r,
-                    None => format!("{}.{}", self.opts.inbox_prefix, self.entropy.nuid()),
+                    None => [&self.opts.inbox_prefix, ".", &self.entropy.nuid()].concat(),
                 };
                 // The server may drop the subscription by itself once the last reply is known to
                 // have come (nats.deno's noMux request subscribes with `max: 1`).
@@ -220,9 +220,9 @@ impl Connection {
         if let Some((prefix, _)) = &self.reqs.mux {
             return prefix.clone();
         }
-        let prefix = format!("{}.{}", self.opts.inbox_prefix, self.entropy.nuid());
+        let prefix = [&self.opts.inbox_prefix, ".", &self.entropy.nuid()].concat();
         let sid = self.alloc_sid();
-        self.write_sub(sid, &format!("{prefix}.*"), None);
+        self.write_sub(sid, &[&prefix, ".*"].concat(), None);
         self.reqs.mux = Some((prefix.clone(), sid));
         prefix
     }

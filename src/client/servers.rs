@@ -5,6 +5,7 @@
 //! Must not: resolve names, touch the network, or panic on any input.
 
 use crate::error::{ErrorCode, NatsError};
+use crate::text::cat;
 
 /// Normalises one server string. `nats://`, `http://`, `ws://` → `ws`; `tls://`, `https://`,
 /// `wss://` or no scheme → `wss`; default port 80 for ws and 443 for wss; path and query kept
@@ -60,7 +61,7 @@ pub(crate) fn normalize_with_default(input: &str, secure_default: bool) -> Resul
     let (path, query) = tail.split_at(tail.find('?').unwrap_or(tail.len()));
     let path = if path.is_empty() { "/" } else { path };
     let scheme = if secure { "wss" } else { "ws" };
-    Ok(format!("{scheme}://{host}:{port}{path}{query}"))
+    Ok(cat!(scheme, "://", host, ":", port, path, query))
 }
 
 /// The `host:port` part of an already normalised URL.
@@ -82,7 +83,7 @@ fn split_host_port(authority: &str) -> Option<(String, Option<u16>)> {
             "" => None,
             p => Some(p.strip_prefix(':')?),
         };
-        (format!("[{}]", inner.to_ascii_lowercase()), port)
+        (cat!("[", inner.to_ascii_lowercase(), "]"), port)
     } else {
         let (host, port) = match authority.split_once(':') {
             Some((h, p)) => (h, Some(p)),
@@ -105,7 +106,7 @@ fn split_host_port(authority: &str) -> Option<(String, Option<u16>)> {
 }
 
 fn invalid(input: &str, why: &str) -> NatsError {
-    NatsError::new(ErrorCode::InvalidOption, format!("invalid server '{input}': {why}"))
+    NatsError::new(ErrorCode::InvalidOption, cat!("invalid server '", input, "': ", why))
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! Must not: panic on any subject (a peer or a user controls it), accept a subject whose numbers
 //! are not plain decimal integers, or publish anything itself (the caller sends the bytes).
 
+use crate::text::{Piece, cat};
+
 /// The subject prefix of every ack reply.
 const ACK_PREFIX: &str = "$JS.ACK.";
 
@@ -33,14 +35,28 @@ pub enum AckSubjectError {
     BadNumber(usize),
 }
 
+impl Piece for AckSubjectError {
+    fn push_to(&self, out: &mut String) {
+        out.push_str("not js message: ");
+        match *self {
+            AckSubjectError::NotAckSubject => out.push_str("no $JS.ACK prefix"),
+            AckSubjectError::TokenCount(n) => {
+                n.push_to(out);
+                out.push_str(" tokens");
+            }
+            AckSubjectError::EmptyToken => out.push_str("empty token"),
+            AckSubjectError::BadNumber(i) => {
+                out.push_str("token ");
+                i.push_to(out);
+                out.push_str(" is not an integer");
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for AckSubjectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AckSubjectError::NotAckSubject => write!(f, "not js message: no $JS.ACK prefix"),
-            AckSubjectError::TokenCount(n) => write!(f, "not js message: {n} tokens"),
-            AckSubjectError::EmptyToken => write!(f, "not js message: empty token"),
-            AckSubjectError::BadNumber(i) => write!(f, "not js message: token {i} is not an integer"),
-        }
+        f.write_str(&cat!(self))
     }
 }
 

@@ -10,6 +10,7 @@ use std::fmt;
 use sha2::{Digest as _, Sha256};
 
 use crate::auth::base64;
+use crate::text::{Piece, cat};
 
 /// The prefix of every ADR-20 digest text; the only algorithm the spec names.
 pub const DIGEST_PREFIX: &str = "SHA-256=";
@@ -29,12 +30,20 @@ pub enum DigestError {
     Unparsable(String),
 }
 
+impl Piece for DigestError {
+    fn push_to(&self, out: &mut String) {
+        let (what, text) = match self {
+            Self::UnknownType(t) => ("unknown digest type: ", t),
+            Self::Unparsable(t) => ("unable to parse digest: ", t),
+        };
+        out.push_str(what);
+        out.push_str(text);
+    }
+}
+
 impl fmt::Display for DigestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::UnknownType(t) => write!(f, "unknown digest type: {t}"),
-            Self::Unparsable(t) => write!(f, "unable to parse digest: {t}"),
-        }
+        f.write_str(&cat!(self))
     }
 }
 
@@ -60,7 +69,7 @@ impl ObjectDigest {
 
 /// The digest text of a hash: `SHA-256=` + base64url with padding (44 characters).
 pub fn digest_text(hash: &Hash) -> String {
-    format!("{DIGEST_PREFIX}{}", base64::encode_url(hash))
+    [DIGEST_PREFIX, &base64::encode_url(hash)].concat()
 }
 
 /// Hex digits in one case (nats.deno's rule: mixed case is taken for base64), even in number.

@@ -17,6 +17,7 @@ use super::heartbeat::HeartbeatMonitor;
 use super::status::{self, Conflict, Status, StatusError, header};
 use crate::client::{Fate, HookMsg, HookOp, SubHook};
 use crate::proto::Headers;
+use crate::text::cat;
 
 /// Event kinds (field 0 of SUB_EVENT) besides `run::event::STATUS`.
 pub mod event {
@@ -115,7 +116,7 @@ fn terminal(status: &Status, code: u16, description: &str) -> Option<(String, St
         Status::NoMessages { .. } | Status::RequestTimeout { .. } => None,
         Status::Conflict { kind: Conflict::IdleHeartbeatsMissed, .. } => Some((IDLE_HEARTBEAT.into(), lower)),
         Status::Conflict { kind, .. } if !terminal_conflict(*kind) => None,
-        _ => Some((code.to_string(), lower)),
+        _ => Some((cat!(code), lower)),
     }
 }
 
@@ -130,7 +131,7 @@ impl LegacyRun {
             LegacyMode::OrderedPush { inbox, name } => Some(OrderedPush {
                 inbox: inbox.clone(),
                 name: name.clone(),
-                consumer: format!("{name}_0"),
+                consumer: [name, "_0"].concat(),
                 ..Default::default()
             }),
             _ => None,
@@ -181,10 +182,10 @@ impl LegacyRun {
             return;
         }
         o.resets += 1;
-        let subject = format!("{}.{}", o.inbox, o.resets);
+        let subject = cat!(o.inbox, ".", o.resets);
         let start = o.stream_seq.saturating_add(1);
         o.delivery_seq = 0;
-        o.consumer = format!("{}_{}", o.name, o.resets);
+        o.consumer = cat!(o.name, "_", o.resets);
         o.resetting = Some((subject.clone(), start));
         let consumer = o.consumer.clone();
         self.ops.push_back(HookOp::Resubscribe { subject: subject.clone() });
@@ -197,7 +198,7 @@ impl LegacyRun {
         let op = HookOp::Event {
             kind: event::RESET,
             name: subject,
-            data: start.to_string(),
+            data: cat!(start),
             body: consumer.into_bytes(),
             number: 0,
         };
@@ -209,12 +210,12 @@ impl LegacyRun {
         let reply = m.reply.and_then(|r| std::str::from_utf8(r).ok()).unwrap_or("");
         let h = match Headers::decode(block) {
             Ok(h) => h,
-            Err(e) => return self.debug(format!("{} unreadable status headers: {e:?}", m.status)),
+            Err(e) => return self.debug(cat!(m.status, " unreadable status headers: ", e.name())),
         };
         let status = match status::classify(h.code, &h.description, reply, |k| h.get(k)) {
             Ok(s) => s,
             Err(e @ StatusError::BadHeader { .. }) => {
-                self.debug(format!("{} {e}", h.code));
+                self.debug(cat!(h.code, " ", e));
                 // The code still says what happened (a no_wait fetch has no timer to end it, a
                 // deleted consumer must be reported): classify without the unreadable numbers.
                 let readable = |k: &str| h.get(k).filter(|_| !NUMERIC_HEADERS.contains(&k));
@@ -223,7 +224,7 @@ impl LegacyRun {
                     Err(_) => return,
                 }
             }
-            Err(e) => return self.debug(format!("{} {e}", h.code)),
+            Err(e) => return self.debug(cat!(h.code, " ", e)),
         };
         match status {
             Status::Heartbeat { last_consumer, stalled, .. } => {
@@ -244,7 +245,7 @@ impl LegacyRun {
             other => match terminal(&other, h.code, &h.description) {
                 Some(err) => self.fail(err),
                 None if matches!(self.mode, LegacyMode::Fetch { .. }) => self.end(None),
-                None => self.debug(format!("{} {}", h.code, h.description.to_ascii_lowercase())),
+                None => self.debug(cat!(h.code, " ", h.description.to_ascii_lowercase())),
             },
         }
     }
@@ -257,7 +258,7 @@ impl LegacyRun {
             Ok(info) if info.consumer != o.consumer => return Fate::Drop, // an earlier consumer's
             Ok(info) => (info.delivery_seq, info.stream_seq, info.pending),
             Err(e) => {
-                self.debug(format!("dropped a message: {e}"));
+                self.debug(cat!("dropped a message: ", e));
                 return Fate::Drop;
             }
         };
@@ -332,7 +333,7 @@ impl SubHook for LegacyRun {
         }
         // The stream or JetStream may be coming back (a restart): try again, spread out.
         o.retry_at = Some(now_ms.saturating_add(jitter_ms(retry_base, random)));
-        let data = format!("unable to recreate ordered consumer: {data}");
+        let data = cat!("unable to recreate ordered consumer: ", data);
         self.debug(data);
     }
 
@@ -381,7 +382,7 @@ impl SubHook for LegacyRun {
                     self.reset(now_ms);
                 }
             } else {
-                self.fail((IDLE_HEARTBEAT.into(), format!("idle heartbeats missed: {missed}")));
+                self.fail((IDLE_HEARTBEAT.into(), cat!("idle heartbeats missed: ", missed)));
             }
         }
     }

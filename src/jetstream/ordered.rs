@@ -10,6 +10,7 @@
 use super::NANOS_PER_MS;
 use super::backoff::jitter_ms;
 use crate::proto::json::ObjectWriter;
+use crate::text::{Piece, cat};
 
 /// How long the server keeps an ordered consumer nobody pulls from, ms, unless the user says:
 /// long enough to ride out a reconnect, short enough that abandoned ones vanish (nats.deno: 5 min).
@@ -95,18 +96,30 @@ pub enum NameError {
     BadChar(char),
 }
 
-impl std::fmt::Display for NameError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Piece for NameError {
+    fn push_to(&self, out: &mut String) {
         match self {
-            NameError::Empty => write!(f, "name_prefix name required"),
+            NameError::Empty => out.push_str("name_prefix name required"),
             NameError::BadChar(c) => {
-                write!(
-                    f,
-                    "invalid name_prefix name - name_prefix name cannot contain '{}'",
-                    c.escape_default()
-                )
+                out.push_str("invalid name_prefix name - name_prefix name cannot contain '");
+                // As `char::escape_default` writes each of BAD_NAME_CHARS; its iterator would
+                // cost ~0.5 KB of .wasm for the four that need escaping.
+                match c {
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\\' => out.push_str("\\\\"),
+                    c => out.push(*c),
+                }
+                out.push('\'');
             }
         }
+    }
+}
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&cat!(self))
     }
 }
 
@@ -173,7 +186,7 @@ impl OrderedConsumer {
                 return Err(NameError::BadChar(c));
             }
         }
-        let base_name = format!("{}{nuid}", prefix.unwrap_or(""));
+        let base_name = [prefix.unwrap_or(""), nuid].concat();
         // Start so that "the next stream sequence" is the requested one (or 1).
         let stream_seq = opts.opt_start_seq.saturating_sub(1);
         Ok(OrderedConsumer {
@@ -222,7 +235,7 @@ impl OrderedConsumer {
         self.serial += 1;
         self.delivery_seq = 0;
         self.failures = 0;
-        let name = format!("{}_{}", self.base_name, self.serial);
+        let name = cat!(self.base_name, "_", self.serial);
         let config = self.config(&name);
         ConsumerSpec { name, serial: self.serial, config }
     }
@@ -418,10 +431,14 @@ mod tests {
         for c in BAD_NAME_CHARS {
             assert_eq!(with(&format!("a{c}b")).unwrap_err(), NameError::BadChar(*c));
         }
-        assert_eq!(
-            NameError::BadChar('\n').to_string(),
-            "invalid name_prefix name - name_prefix name cannot contain '\\n'"
-        );
+        // Each refused char is named as `char::escape_default` writes it (nats.deno's text).
+        for c in BAD_NAME_CHARS {
+            let want = format!(
+                "invalid name_prefix name - name_prefix name cannot contain '{}'",
+                c.escape_default()
+            );
+            assert_eq!(NameError::BadChar(*c).to_string(), want);
+        }
         assert!(with("ok-prefix_").is_ok());
     }
 

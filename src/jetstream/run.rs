@@ -19,6 +19,7 @@ use super::pull_options::{Mode, Settings};
 use crate::client::{Fate, HookMsg, HookOp, SubHook};
 use crate::error::ErrorCode;
 use crate::proto::Headers;
+use crate::text::cat;
 
 /// Event kinds (field 0 of a SUB_EVENT record); docs/jetstream.md "Consumer runs" gives fields.
 pub mod event {
@@ -140,7 +141,7 @@ impl ConsumerRun {
         while let Some(action) = self.pull.as_mut().and_then(PullConsumer::poll_action) {
             match action {
                 Action::Pull { body, .. } => {
-                    let subject = format!("{}.{}", self.next_prefix, self.consumer);
+                    let subject = [&self.next_prefix, ".", &self.consumer].concat();
                     self.event(event::PULL, "", subject, body.into_bytes());
                 }
                 // The message's fate already said so.
@@ -163,16 +164,16 @@ impl ConsumerRun {
 
     fn report(&mut self, e: Event) {
         let (ty, data) = match e {
-            Event::HeartbeatsMissed(n) => (status_type::HEARTBEATS_MISSED, n.to_string()),
-            Event::ConsumerNotFound(n) => (status_type::CONSUMER_NOT_FOUND, n.to_string()),
-            Event::StreamNotFound(n) => (status_type::STREAM_NOT_FOUND, n.to_string()),
+            Event::HeartbeatsMissed(n) => (status_type::HEARTBEATS_MISSED, cat!(n)),
+            Event::ConsumerNotFound(n) => (status_type::CONSUMER_NOT_FOUND, cat!(n)),
+            Event::StreamNotFound(n) => (status_type::STREAM_NOT_FOUND, cat!(n)),
             Event::ConsumerDeleted => (status_type::CONSUMER_DELETED, "409 consumer deleted".to_owned()),
             Event::NoResponders => (status_type::NO_RESPONDERS, "503 no responders".to_owned()),
             Event::Discard { messages, bytes } => {
-                (status_type::DISCARD, format!("{{\"msgsLeft\":{messages},\"bytesLeft\":{bytes}}}"))
+                (status_type::DISCARD, cat!("{\"msgsLeft\":", messages, ",\"bytesLeft\":", bytes, "}"))
             }
-            Event::Debug { code, description } => (status_type::DEBUG, format!("{code} {description}")),
-            Event::Invalid { code, error } => (status_type::DEBUG, format!("{code} {error}")),
+            Event::Debug { code, description } => (status_type::DEBUG, cat!(code, " ", description)),
+            Event::Invalid { code, error } => (status_type::DEBUG, cat!(code, " ", error)),
         };
         self.status(ty, data);
     }
@@ -222,7 +223,7 @@ impl ConsumerRun {
             Retry::GiveUp => ordered.retry_at = None,
         }
         if let Some(attempt) = attempt {
-            self.status(status_type::STREAM_NOT_FOUND, attempt.to_string());
+            self.status(status_type::STREAM_NOT_FOUND, cat!(attempt));
         }
         if retry == Retry::GiveUp {
             let code = if missing { "404" } else { ErrorCode::ApiError.as_str() };
@@ -240,7 +241,7 @@ impl ConsumerRun {
             Ok(h) => pull.on_status(h.code, &h.description, reply, |key| h.get(key), now_ms),
             Err(e) => {
                 // Unreadable headers say nothing about pending counts: report, change nothing.
-                let data = format!("{} unreadable status headers: {e:?}", m.status);
+                let data = cat!(m.status, " unreadable status headers: ", e.name());
                 self.status(status_type::DEBUG, data);
             }
         }
@@ -254,7 +255,7 @@ impl ConsumerRun {
             Ok(info) => info,
             Err(e) => {
                 // No sequence to check it against: it cannot be delivered in order.
-                self.status(status_type::DEBUG, format!("dropped a message: {e}"));
+                self.status(status_type::DEBUG, cat!("dropped a message: ", e));
                 return Verdict::Stale;
             }
         };
@@ -269,7 +270,7 @@ impl ConsumerRun {
 /// `NatsError(description, "<code>")`), a failed check with the API's 404.
 fn stop_error(err: StopError) -> (String, String) {
     match err {
-        StopError::Status { code, description } => (code.to_string(), description),
+        StopError::Status { code, description } => (cat!(code), description),
         StopError::Missing(Check::StreamNotFound) => ("404".to_owned(), "stream not found".to_owned()),
         StopError::Missing(_) => ("404".to_owned(), "consumer not found".to_owned()),
     }

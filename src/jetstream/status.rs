@@ -8,6 +8,7 @@
 //! a header value that is present but not a number is an error value, never read as 0.
 
 use crate::proto::Headers;
+use crate::text::{Piece, cat};
 
 /// Header names the server sets on consumer status messages (ADR-9, ADR-37).
 pub mod header {
@@ -126,12 +127,28 @@ pub enum StatusError {
     BadHeader { name: &'static str, value: String },
 }
 
+impl Piece for StatusError {
+    fn push_to(&self, out: &mut String) {
+        match self {
+            StatusError::NotAStatus(code) => {
+                out.push_str("not a status message (code ");
+                code.push_to(out);
+                out.push(')');
+            }
+            StatusError::BadHeader { name, value } => {
+                out.push_str("bad ");
+                out.push_str(name);
+                out.push_str(" header: \"");
+                out.push_str(value);
+                out.push('"');
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for StatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StatusError::NotAStatus(code) => write!(f, "not a status message (code {code})"),
-            StatusError::BadHeader { name, value } => write!(f, "bad {name} header: \"{value}\""),
-        }
+        f.write_str(&cat!(self))
     }
 }
 

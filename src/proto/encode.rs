@@ -81,22 +81,10 @@ pub fn pong(out: &mut Vec<u8>) {
     out.extend_from_slice(b"PONG\r\n");
 }
 
-/// Appends `n` in decimal. Written by hand instead of `write!` so that publishing never reaches
-/// the formatting machinery (code size in wasm, and speed).
-pub(crate) fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    // u64::MAX has 20 decimal digits.
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        // `n % 10` is below 10, so the cast cannot truncate.
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[start..]);
+/// Appends `n` in decimal (`text::Decimal`, the crate's one digit writer), so that publishing
+/// never reaches the formatting machinery (code size in wasm, and speed).
+pub(crate) fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(crate::text::Decimal::new(n).as_bytes());
 }
 
 #[cfg(test)]

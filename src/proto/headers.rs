@@ -31,6 +31,19 @@ pub enum HeaderError {
     InvalidField,
 }
 
+impl HeaderError {
+    /// The variant's name: what the JS bindings put in their `BAD_HEADER` messages (the text of
+    /// `{:?}`, without the formatting machinery).
+    pub fn name(&self) -> &'static str {
+        match self {
+            HeaderError::MissingVersion => "MissingVersion",
+            HeaderError::BadStatus => "BadStatus",
+            HeaderError::Malformed => "Malformed",
+            HeaderError::InvalidField => "InvalidField",
+        }
+    }
+}
+
 /// The version line every block starts with.
 const VERSION: &[u8] = b"NATS/1.0";
 
@@ -276,6 +289,15 @@ mod tests {
                 .iter()
                 .map(|(k, vs)| ((*k).to_owned(), vs.iter().map(|v| (*v).to_owned()).collect()))
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn error_names_are_the_debug_text() {
+        // The JS bindings' BAD_HEADER messages name the variant as `{:?}` did before `name`.
+        use HeaderError::*;
+        for e in [MissingVersion, BadStatus, Malformed, InvalidField] {
+            assert_eq!(e.name(), format!("{e:?}"));
         }
     }
 

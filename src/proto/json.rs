@@ -28,9 +28,16 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError(pub &'static str);
 
+impl crate::text::Piece for JsonError {
+    fn push_to(&self, out: &mut String) {
+        out.push_str("invalid JSON: ");
+        out.push_str(self.0);
+    }
+}
+
 impl std::fmt::Display for JsonError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid JSON: {}", self.0)
+        f.write_str(&crate::text::cat!(self))
     }
 }
 

@@ -60,16 +60,22 @@ pub enum ParseError {
     MissingPayloadTerminator,
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match self {
+impl ParseError {
+    /// The message, as static text (no formatting machinery on the wasm paths).
+    pub fn as_str(&self) -> &'static str {
+        match self {
             ParseError::UnknownOp => "unknown protocol operation",
             ParseError::ControlLineTooLong => "control line exceeds the limit",
             ParseError::BadArguments => "malformed protocol arguments",
             ParseError::PayloadTooLarge => "message size exceeds the limit",
             ParseError::MissingPayloadTerminator => "payload not terminated by CRLF",
-        };
-        f.write_str(text)
+        }
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 use super::bindings::js_error;
 use crate::auth::nkey::{self, NkeyError, Role};
 use crate::auth::{base64, creds};
+use crate::text::cat;
 
 /// A JS `Error` carrying an nkeys.js error code.
 fn nkeys_error(e: NkeyError) -> JsValue {
@@ -46,14 +47,16 @@ pub fn nkey_create_seed(prefix: u8) -> Result<String, JsValue> {
     let role = Role::from_prefix(prefix).ok_or_else(|| {
         nkeys_error(NkeyError {
             kind: nkey::NkeyErrorKind::InvalidPrefixByte,
-            detail: format!("{prefix} is not the prefix of an operator, account, user, server or cluster"),
+            detail: cat!(prefix, " is not the prefix of an operator, account, user, server or cluster"),
         })
     })?;
     let mut random = [0u8; 32];
-    getrandom_04::fill(&mut random).map_err(|e| {
+    // getrandom's own text for its error would keep std's `io::Error` formatting in the .wasm;
+    // in a browser or Deno the only source is crypto.getRandomValues, so name it.
+    getrandom_04::fill(&mut random).map_err(|_| {
         js_error(crate::error::NatsError::new(
             crate::error::ErrorCode::Unknown,
-            format!("no randomness: {e}"),
+            "no randomness: crypto.getRandomValues is unavailable or failed",
         ))
     })?;
     Ok(nkey::encode_seed(role, random))

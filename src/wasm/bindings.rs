@@ -19,6 +19,7 @@ use crate::client::{
 };
 use crate::error::{ErrorCode, NatsError};
 use crate::proto::Headers;
+use crate::text::cat;
 
 /// Turns an engine error into a JS `Error` with `code`.
 pub(crate) fn js_error(e: NatsError) -> JsValue {
@@ -93,7 +94,7 @@ pub(super) fn get_uint(obj: &JsValue, key: &str, default: u64) -> Result<u64, Js
     match get(obj, key).as_f64() {
         None => Ok(default),
         Some(v) if v >= 0.0 && v.is_finite() => Ok(v as u64),
-        Some(_) => Err(invalid_option(format!("'{key}' must be a non-negative number"))),
+        Some(_) => Err(invalid_option(cat!("'", key, "' must be a non-negative number"))),
     }
 }
 
@@ -113,7 +114,7 @@ fn options_from_js(opts: &JsValue) -> Result<Options, JsValue> {
     }
     let tls_required = get_bool(opts, "tls", false);
     if let Some(plain) = servers.iter().find(|u| tls_required && !u.starts_with("wss://")) {
-        return Err(invalid_option(format!("tls is required but {plain} is not a wss:// server")));
+        return Err(invalid_option(cat!("tls is required but ", plain, " is not a wss:// server")));
     }
     let max_reconnect_attempts = match get(opts, "maxReconnectAttempts").as_f64() {
         None => d.max_reconnect_attempts,
@@ -343,7 +344,7 @@ impl WasmConnection {
             "count" => RequestManyStrategy::Count(param.min(u32::MAX as u64) as u32),
             "jitterTimer" => RequestManyStrategy::JitterTimer(param),
             "sentinelMsg" => RequestManyStrategy::SentinelMsg,
-            other => return Err(invalid_option(format!("unknown request strategy '{other}'"))),
+            other => return Err(invalid_option(cat!("unknown request strategy '", other, "'"))),
         };
         let max_wait = if max_wait.is_finite() && max_wait >= 0.0 { max_wait as u64 } else { 0 };
         let reply_to = reply_to(no_mux, None)?;
@@ -422,7 +423,7 @@ pub fn encode_headers(code: u16, description: String, flat: Vec<String>) -> Resu
         }
     }
     let mut out = Vec::new();
-    h.encode(&mut out).map_err(|e| js_error(NatsError::new(ErrorCode::BadHeader, format!("{e:?}"))))?;
+    h.encode(&mut out).map_err(|e| js_error(NatsError::new(ErrorCode::BadHeader, e.name())))?;
     Ok(out)
 }
 
@@ -430,7 +431,7 @@ pub fn encode_headers(code: u16, description: String, flat: Vec<String>) -> Resu
 #[wasm_bindgen(js_name = decodeHeaders)]
 pub fn decode_headers(block: &[u8]) -> Result<JsValue, JsValue> {
     let h = Headers::decode(block).map_err(|e| {
-        js_error(NatsError::new(ErrorCode::BadHeader, format!("invalid header block: {e:?}")))
+        js_error(NatsError::new(ErrorCode::BadHeader, cat!("invalid header block: ", e.name())))
     })?;
     let obj = Object::new();
     let entries = Array::new();

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use super::bindings::js_error;
 use crate::error::{ErrorCode, NatsError};
 use crate::jetstream::digest::{Hash, ObjectDigest, digest_text, parse_digest};
+use crate::text::cat;
 
 /// Bytes JS copies per `digestUpdate`: half an object chunk (128 KiB by default), so a chunk
 /// costs two calls (~1 µs each against ~400 µs of hashing at ~330 MB/s) and the buffer stays
@@ -45,7 +46,7 @@ fn bad(code: ErrorCode, message: String) -> JsValue {
 }
 
 fn unknown(id: u32) -> JsValue {
-    bad(ErrorCode::InvalidOption, format!("no running digest {id}"))
+    bad(ErrorCode::InvalidOption, cat!("no running digest ", id))
 }
 
 /// `[address, bytes]` of the staging buffer in wasm memory (fixed for the module's life).
@@ -63,13 +64,13 @@ pub fn digest_start(expected: &str) -> Result<u32, JsValue> {
     let expected = if expected.is_empty() {
         None
     } else {
-        let hash = parse_digest(expected).map_err(|e| bad(ErrorCode::BadPayload, e.to_string()))?;
+        let hash = parse_digest(expected).map_err(|e| bad(ErrorCode::BadPayload, cat!(e)))?;
         Some((hash, expected.to_owned()))
     };
     DIGESTS.with(|d| {
         let mut d = d.borrow_mut();
         if d.live.len() >= MAX_LIVE {
-            return Err(bad(ErrorCode::InvalidOption, format!("more than {MAX_LIVE} running digests")));
+            return Err(bad(ErrorCode::InvalidOption, cat!("more than ", MAX_LIVE, " running digests")));
         }
         let id = d.next_id;
         // 0 is never an id, so JS can use it for "none"
@@ -83,10 +84,7 @@ pub fn digest_start(expected: &str) -> Result<u32, JsValue> {
 #[wasm_bindgen(js_name = digestUpdate)]
 pub fn digest_update(id: u32, len: usize) -> Result<(), JsValue> {
     if len > STAGE_BYTES {
-        return Err(bad(
-            ErrorCode::InvalidOption,
-            format!("{len} bytes staged, the stage holds {STAGE_BYTES}"),
-        ));
+        return Err(bad(ErrorCode::InvalidOption, cat!(len, " bytes staged, the stage holds ", STAGE_BYTES)));
     }
     DIGESTS.with(|d| {
         let mut d = d.borrow_mut();
@@ -110,7 +108,7 @@ pub fn digest_finish(id: u32) -> Result<String, JsValue> {
     match r.expected {
         Some((want, stored)) if want != hash => Err(bad(
             ErrorCode::BadPayload,
-            format!("received a corrupt object, digests do not match: stored {stored}, computed {text}"),
+            cat!("received a corrupt object, digests do not match: stored ", stored, ", computed ", text),
         )),
         _ => Ok(text),
     }

@@ -62,7 +62,7 @@ const CHECK_DEADLINE_MS: u64 = 5000;
 
 /// Logs one frame for the `debug` option, as text (payload bytes that are not UTF-8 are replaced).
 fn debug_frame(direction: &str, bytes: &[u8]) {
-    super::env::console_log(&format!("{direction} {}", String::from_utf8_lossy(bytes)));
+    super::env::console_log(&[direction, " ", &String::from_utf8_lossy(bytes)].concat());
 }
 
 /// The error of a command issued from user code that the engine itself is running.

@@ -52,6 +52,6 @@ impl Entropy for HostEntropy {
     }
 
     fn nuid(&mut self) -> String {
-        nuid::next().to_string()
+        nuid::next().as_str().to_owned()
     }
 }

@@ -24,6 +24,7 @@ use crate::jetstream::legacy::{LegacyMode, LegacyRun};
 use crate::jetstream::ordered::{DeliverPolicy, Filter, OrderedConsumer, OrderedOptions, ReplayPolicy};
 use crate::jetstream::pull_options::{Mode, PullOptions, Settings};
 use crate::jetstream::run::ConsumerRun;
+use crate::text::cat;
 
 /// Slots of the array `parseAckSubject` returns:
 /// - 0 delivered, 1 stream seq, 2 delivery (consumer) seq, 4 pending;
@@ -82,8 +83,8 @@ fn ack_numbers(subject: &str, info: &DeliveryInfo<'_>) -> [f64; ACK_INFO_LEN] {
 /// says why (`not js message: ...`) for anything else.
 #[wasm_bindgen(js_name = parseAckSubject)]
 pub fn parse_ack_subject_js(subject: &str) -> Result<Vec<f64>, JsValue> {
-    let info = parse_ack_subject(subject)
-        .map_err(|e| js_error(NatsError::new(ErrorCode::BadSubject, e.to_string())))?;
+    let info =
+        parse_ack_subject(subject).map_err(|e| js_error(NatsError::new(ErrorCode::BadSubject, cat!(e))))?;
     Ok(ack_numbers(subject, &info).to_vec())
 }
 
@@ -155,7 +156,7 @@ fn deliver_policy(name: &str) -> Result<DeliverPolicy, JsValue> {
         "by_start_sequence" => DeliverPolicy::ByStartSequence,
         "by_start_time" => DeliverPolicy::ByStartTime,
         "last_per_subject" => DeliverPolicy::LastPerSubject,
-        _ => return Err(invalid_option(format!("unknown deliver_policy '{name}'"))),
+        _ => return Err(invalid_option(cat!("unknown deliver_policy '", name, "'"))),
     })
 }
 
@@ -178,7 +179,7 @@ fn ordered_options(o: &JsValue) -> Result<OrderedOptions, JsValue> {
         None => None,
         Some("instant") => Some(ReplayPolicy::Instant),
         Some("original") => Some(ReplayPolicy::Original),
-        Some(other) => return Err(invalid_option(format!("unknown replay_policy '{other}'"))),
+        Some(other) => return Err(invalid_option(cat!("unknown replay_policy '", other, "'"))),
     };
     Ok(OrderedOptions {
         name_prefix: get(o, "name_prefix").as_string(),
@@ -197,9 +198,8 @@ fn ordered_options(o: &JsValue) -> Result<OrderedOptions, JsValue> {
 /// rule as a run's first consumer (`OrderedConsumer::next_consumer`), under a fresh name.
 #[wasm_bindgen(js_name = orderedFirstConsumer)]
 pub fn ordered_first_consumer(ordered: JsValue) -> Result<String, JsValue> {
-    let nuid = nuid::next().to_string();
-    let mut oc =
-        OrderedConsumer::new(ordered_options(&ordered)?, &nuid).map_err(|e| invalid_option(e.to_string()))?;
+    let mut oc = OrderedConsumer::new(ordered_options(&ordered)?, nuid::next().as_str())
+        .map_err(|e| invalid_option(cat!(e)))?;
     Ok(oc.next_consumer().config)
 }
 
@@ -222,9 +222,8 @@ impl WasmConnection {
         let mode = if fetch { Mode::Fetch } else { Mode::Consume };
         let settings = Settings::new(&pull_options(&opts)?, mode).map_err(|e| invalid_option(e.message()))?;
         let oc = if ordered.is_object() {
-            let nuid = nuid::next().to_string();
-            let oc = OrderedConsumer::new(ordered_options(&ordered)?, &nuid)
-                .map_err(|e| invalid_option(e.to_string()))?;
+            let oc = OrderedConsumer::new(ordered_options(&ordered)?, nuid::next().as_str())
+                .map_err(|e| invalid_option(cat!(e)))?;
             Some(oc)
         } else {
             None
@@ -271,7 +270,7 @@ impl WasmConnection {
                 max_bytes: count(max_bytes),
                 expires_ms: count(expires),
             },
-            _ => return Err(invalid_option(format!("unknown legacy subscription kind '{kind}'"))),
+            _ => return Err(invalid_option(cat!("unknown legacy subscription kind '", kind, "'"))),
         };
         let attached = Driver::command(&self.driver, |e, now| {
             e.attach_hook(sid, Box::new(LegacyRun::new(mode, count(idle_heartbeat), now)))
