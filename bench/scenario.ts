@@ -7,6 +7,8 @@
 //   sub-cb        process (bench/neutral_pub.ts) sends N x 16 B; msgs/s first to last message
 //   pubsub        subscribe (iterator) and publish N x 16 B to the same subject in this process;
 //                 msgs/s from the first publish until all N are received
+//   sub-iter-1k, sub-cb-1k, pubsub-1k
+//                 the same three at 1 KiB payloads, each also with the process's peak RSS
 //   req-seq       N sequential 16 B requests to a neutral raw-TCP responder process
 //                 (bench/neutral_responder.ts); p50/p99 latency in microseconds
 //   req-par       N 16 B requests with 100 outstanding; p50/p99 latency and requests/s
@@ -178,8 +180,11 @@ async function pub(mod: ClientModule, n: number, size: number) {
   return { msgs_per_s: n / (ms / 1000), ms, n, size };
 }
 
-/** Subscribes, then has the neutral publisher send n x 16 B; returns rate first-to-last. */
-async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
+/**
+ * Subscribes, then has the neutral publisher send n x `size` B; returns the rate first-to-last and
+ * the process's peak RSS.
+ */
+async function sub(mod: ClientModule, n: number, mode: "iter" | "cb", size = 16) {
   const nc = await connectClient(mod);
   const subj = `bench.sub.${uniq}`;
   let count = 0;
@@ -195,7 +200,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
       callback: (err, m) => {
         if (err) return finish({ error: `subscription error: ${err.message}` }, 1);
         if (count === 0) first = performance.now();
-        if (m.data.length !== 16) bad++;
+        if (m.data.length !== size) bad++;
         if (++count === n) {
           last = performance.now();
           s.unsubscribe();
@@ -209,7 +214,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
       try {
         for await (const m of s) {
           if (count === 0) first = performance.now();
-          if (m.data.length !== 16) bad++;
+          if (m.data.length !== size) bad++;
           if (++count === n) {
             last = performance.now();
             break;
@@ -223,7 +228,7 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
     })();
   }
   await nc.flush();
-  const p = spawnHelper("neutral_pub.ts", [`--subject=${subj}`, `--n=${n}`, "--size=16"]);
+  const p = spawnHelper("neutral_pub.ts", [`--subject=${subj}`, `--n=${n}`, `--size=${size}`]);
   await all;
   await helperStatus(p);
   if (bad) throw new Error(`${bad} messages had the wrong size`);
@@ -233,26 +238,31 @@ async function sub(mod: ClientModule, n: number, mode: "iter" | "cb") {
   return { msgs_per_s: (n - 1) / (ms / 1000), ms, n, peak_rss_mib: rss };
 }
 
-async function pubsub(mod: ClientModule, n: number) {
+/** Publishes n x `size` B to its own subscription; the rate until all are in, and peak RSS. */
+async function pubsub(mod: ClientModule, n: number, size = 16) {
   const nc = await connectClient(mod);
   const subj = `bench.pubsub.${uniq}`;
   // all N are published before the loop reads one: see UNLIMITED
   const s = nc.subscribe(subj, UNLIMITED);
   let count = 0;
   const received = (async () => {
-    for await (const _m of s) if (++count === n) break;
+    for await (const m of s) {
+      if (m.data.length !== size) throw new Error(`a message of ${m.data.length} B`);
+      if (++count === n) break;
+    }
     if (count !== n) throw new Error(`iterator ended after ${count} of ${n} messages`);
     return performance.now();
   })();
   received.catch(() => {}); // awaited below; this only keeps an early failure from being fatal
   await nc.flush();
-  const data = payload(16);
+  const data = payload(size);
   const t0 = performance.now(); // -- timed
   for (let i = 0; i < n; i++) nc.publish(subj, data);
   const t1 = await received; // -- end timed
+  const rss = peakRssMiB();
   await nc.close();
   const ms = t1 - t0;
-  return { msgs_per_s: n / (ms / 1000), ms, n };
+  return { msgs_per_s: n / (ms / 1000), ms, n, peak_rss_mib: rss };
 }
 
 async function startResponder(): Promise<[Deno.ChildProcess, string]> {
@@ -384,6 +394,15 @@ async function main(): Promise<never> {
       break;
     case "pubsub":
       result = await pubsub(mod, n);
+      break;
+    case "sub-iter-1k":
+      result = await sub(mod, n, "iter", 1024);
+      break;
+    case "sub-cb-1k":
+      result = await sub(mod, n, "cb", 1024);
+      break;
+    case "pubsub-1k":
+      result = await pubsub(mod, n, 1024);
       break;
     case "req-seq":
       result = await reqSeq(mod, n);
