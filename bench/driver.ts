@@ -44,6 +44,28 @@ interface Row {
 const k = (
   n: number,
 ) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : `${n}`);
+/** A 1 KiB subscriber scenario's two rows: msgs/s and peak RSS, each at least nats.ws's. */
+function rateAndMemory(scenario: string, label: string): Row[] {
+  return [
+    {
+      label: `${label}, ${k(N[scenario])} msgs`,
+      scenario,
+      metric: "msgs_per_s",
+      unit: "msgs/s",
+      higherIsBetter: true,
+      target: { ratio: 1 },
+    },
+    {
+      label: `${label}: peak RSS`,
+      scenario,
+      metric: "peak_rss_mib",
+      unit: "MiB",
+      higherIsBetter: false,
+      target: { ratio: 1 },
+    },
+  ];
+}
+
 const ROWS: Row[] = [
   {
     label: `publish 16 B, ${k(N.pub16)} msgs + flush`,
@@ -85,54 +107,9 @@ const ROWS: Row[] = [
     higherIsBetter: true,
     target: { ratio: 2 },
   },
-  {
-    label: `subscribe 1 KiB iterator, ${k(N["sub-iter-1k"])} msgs`,
-    scenario: "sub-iter-1k",
-    metric: "msgs_per_s",
-    unit: "msgs/s",
-    higherIsBetter: true,
-    target: { ratio: 1 },
-  },
-  {
-    label: `subscribe 1 KiB iterator: peak RSS`,
-    scenario: "sub-iter-1k",
-    metric: "peak_rss_mib",
-    unit: "MiB",
-    higherIsBetter: false,
-    target: { ratio: 1 },
-  },
-  {
-    label: `subscribe 1 KiB callback, ${k(N["sub-cb-1k"])} msgs`,
-    scenario: "sub-cb-1k",
-    metric: "msgs_per_s",
-    unit: "msgs/s",
-    higherIsBetter: true,
-    target: { ratio: 1 },
-  },
-  {
-    label: `subscribe 1 KiB callback: peak RSS`,
-    scenario: "sub-cb-1k",
-    metric: "peak_rss_mib",
-    unit: "MiB",
-    higherIsBetter: false,
-    target: { ratio: 1 },
-  },
-  {
-    label: `publish+subscribe 1 KiB, ${k(N["pubsub-1k"])} msgs`,
-    scenario: "pubsub-1k",
-    metric: "msgs_per_s",
-    unit: "msgs/s",
-    higherIsBetter: true,
-    target: { ratio: 1 },
-  },
-  {
-    label: `publish+subscribe 1 KiB: peak RSS`,
-    scenario: "pubsub-1k",
-    metric: "peak_rss_mib",
-    unit: "MiB",
-    higherIsBetter: false,
-    target: { ratio: 1 },
-  },
+  ...rateAndMemory("sub-iter-1k", "subscribe 1 KiB iterator"),
+  ...rateAndMemory("sub-cb-1k", "subscribe 1 KiB callback"),
+  ...rateAndMemory("pubsub-1k", "publish+subscribe 1 KiB"),
   {
     label: `request 16 B sequential p50, ${k(N["req-seq"])} reqs`,
     scenario: "req-seq",

@@ -25,7 +25,7 @@ summary=()
 # ObjectStore fault tests (tests/cluster/kv_os_faults_test.ts).
 declare -A MIN_PASSED=(
   [lint]=9
-  [engine]=345
+  [engine]=349
   [deno-unit]=115
   [deno]=355
   [rust-api]=15
