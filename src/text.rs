@@ -107,6 +107,19 @@ macro_rules! cat {
 }
 pub(crate) use cat;
 
+/// `display_as_piece!(T)`: `Display` for an error type that writes its own text as a [`Piece`],
+/// for Rust users (`{e}`, `to_string()`); the package's wasm paths use the piece directly.
+macro_rules! display_as_piece {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&$crate::text::cat!(self))
+            }
+        }
+    };
+}
+pub(crate) use display_as_piece;
+
 #[cfg(test)]
 mod tests {
     use super::*;

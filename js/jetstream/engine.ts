@@ -1,8 +1,9 @@
 /**
  * The engine functions only JetStream, KV and ObjectStore use (src/wasm/jetstream_bindings.rs and
  * digest_bindings.rs): ack subject parsing, SHA-256 digests and an ordered consumer's first
- * config, each behind js/wasm.ts's loaded-engine check. They live apart from js/wasm.ts because the core-only wasm
- * (`nats-wasm/core`) is built without them: only the full entry may import this module.
+ * config, each behind js/wasm.ts's loaded-engine check. They live apart from js/wasm.ts because
+ * the core-only wasm (`nats-wasm/core`) is built without them: only the full entry may import
+ * this module.
  *
  * Must not: load the engine itself (js/wasm.ts does), or be imported by core modules.
  */

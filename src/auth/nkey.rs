@@ -127,11 +127,7 @@ impl crate::text::Piece for NkeyError {
     }
 }
 
-impl std::fmt::Display for NkeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&cat!(self))
-    }
-}
+crate::text::display_as_piece!(NkeyError);
 
 /// A bad seed or key given as a credential is `BAD_CREDS`.
 impl From<NkeyError> for NatsError {

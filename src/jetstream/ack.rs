@@ -5,7 +5,7 @@
 //! Must not: panic on any subject (a peer or a user controls it), accept a subject whose numbers
 //! are not plain decimal integers, or publish anything itself (the caller sends the bytes).
 
-use crate::text::{Piece, cat};
+use crate::text::Piece;
 
 /// The subject prefix of every ack reply.
 const ACK_PREFIX: &str = "$JS.ACK.";
@@ -54,11 +54,7 @@ impl Piece for AckSubjectError {
     }
 }
 
-impl std::fmt::Display for AckSubjectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&cat!(self))
-    }
-}
+crate::text::display_as_piece!(AckSubjectError);
 
 impl std::error::Error for AckSubjectError {}
 

@@ -5,12 +5,10 @@
 //! Must not: hold more than the hash state (chunks are hashed as they pass, never kept), or panic
 //! on any digest text (a stored meta entry is data anyone with write access can change).
 
-use std::fmt;
-
 use sha2::{Digest as _, Sha256};
 
 use crate::auth::base64;
-use crate::text::{Piece, cat};
+use crate::text::Piece;
 
 /// The prefix of every ADR-20 digest text; the only algorithm the spec names.
 pub const DIGEST_PREFIX: &str = "SHA-256=";
@@ -41,11 +39,7 @@ impl Piece for DigestError {
     }
 }
 
-impl fmt::Display for DigestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&cat!(self))
-    }
-}
+crate::text::display_as_piece!(DigestError);
 
 impl std::error::Error for DigestError {}
 

@@ -117,11 +117,7 @@ impl Piece for NameError {
     }
 }
 
-impl std::fmt::Display for NameError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&cat!(self))
-    }
-}
+crate::text::display_as_piece!(NameError);
 
 impl std::error::Error for NameError {}
 

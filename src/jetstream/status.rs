@@ -8,7 +8,7 @@
 //! a header value that is present but not a number is an error value, never read as 0.
 
 use crate::proto::Headers;
-use crate::text::{Piece, cat};
+use crate::text::Piece;
 
 /// Header names the server sets on consumer status messages (ADR-9, ADR-37).
 pub mod header {
@@ -146,11 +146,7 @@ impl Piece for StatusError {
     }
 }
 
-impl std::fmt::Display for StatusError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&cat!(self))
-    }
-}
+crate::text::display_as_piece!(StatusError);
 
 impl std::error::Error for StatusError {}
 
