@@ -48,6 +48,7 @@ service_pid=""
 run examples/07_queue_groups.ts
 run examples/09_no_responders.ts
 run examples/23_services.ts
+run examples/24_core_entry.ts
 
 scripts/nats-server.sh start jetstream
 NATS_URL=ws://127.0.0.1:14285 run examples/19_jetstream_manager.ts

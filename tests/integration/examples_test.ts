@@ -254,3 +254,15 @@ Deno.test("examples: 23_services", async () => {
     "stopped: true",
   ]);
 });
+
+Deno.test({
+  name: "examples: 24_core_entry",
+  // nats.ws has no core-only entry to remap dist/core/mod.js to
+  ignore: IS_NATS_WS,
+  fn: async () => {
+    assertEquals(await runExample("24_core_entry.ts"), [
+      "request: hello, core",
+      "jetstream(): BAD API",
+    ]);
+  },
+});
