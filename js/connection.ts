@@ -106,7 +106,8 @@ export class NatsConnectionImpl implements NatsConnection, RouterHost, JetStream
     this.wc = new WasmConnection(
       parsed.wasm,
       parsed.auth,
-      (records: Uint32Array, arena: Uint8Array) => router.route(records, arena),
+      (records: Uint32Array, arena: Uint8Array, frame: Uint8Array | undefined) =>
+        router.route(records, arena, frame),
     );
   }
 

@@ -1,22 +1,25 @@
 /**
- * `MsgImpl`: a received message as a lazy view over the copy of one batch arena, built from its
- * MSG or REPLY record (layout in records.ts). It keeps the arena and the offsets of its subject,
- * reply, header block and payload; `subject`/`reply` are decoded on first access (ASCII fast
- * path), `data` is a subarray of the copy, `headers` are decoded by the wasm engine on first
- * access. `respond()`, `json()`, `string()`, `size()`.
+ * `MsgImpl`: a received message as a lazy view over one batch, built from its MSG or REPLY record
+ * (layout in records.ts). It keeps the arena copy with its subject and reply, the buffer that
+ * holds its header block and payload (the socket's frame, or the arena when the message spanned
+ * frames) and their offsets; `subject`/`reply` are decoded on first access (ASCII fast path),
+ * `data` is a subarray of that buffer, `headers` are decoded by the wasm engine on first access.
+ * `respond()`, `json()`, `string()`, `size()`.
  *
- * Must not: copy bytes (the arena was copied once per batch), decode anything eagerly, or hold a
- * reference into wasm memory.
+ * Must not: copy bytes (the arena was copied once per batch, the frame never), decode anything
+ * eagerly, or hold a reference into wasm memory.
  */
 import { ErrorCode, NatsError } from "./errors.ts";
 import { decodeAscii, Empty, TD } from "./encoders.ts";
 import { MsgHdrsImpl } from "./headers.ts";
 import {
+  BODY_IN_ARENA,
   F_HEADERS,
   F_PAYLOAD,
   F_REPLY,
   F_SUBJECT,
   K_MSG,
+  W_BODY,
   W_EXTRA,
   W_ID,
   W_KIND,
@@ -58,6 +61,9 @@ export class MsgImpl implements Msg {
   statusCode: number;
   private _buf: Uint8Array;
   private _off: number;
+  /** The buffer of the header block and payload, and where the header block starts in it. */
+  private _body: Uint8Array;
+  private _bo: number;
   private _sl: number;
   private _rl: number;
   private _hl: number;
@@ -76,9 +82,15 @@ export class MsgImpl implements Msg {
 
   /**
    * The message of the MSG or REPLY record at word `i` of `records`, whose bytes are in `buf`
-   * (a JS-owned copy of the batch arena).
+   * (a JS-owned copy of the batch arena) and, when its body stayed there, in `frame`.
    */
-  constructor(pub: Publisher, records: Uint32Array, i: number, buf: Uint8Array) {
+  constructor(
+    pub: Publisher,
+    records: Uint32Array,
+    i: number,
+    buf: Uint8Array,
+    frame: Uint8Array | undefined,
+  ) {
     this._pub = pub;
     this.sid = records[i + W_KIND] === K_MSG ? records[i + W_ID] : 0;
     this._buf = buf;
@@ -88,6 +100,14 @@ export class MsgImpl implements Msg {
     this._hl = records[i + W_LEN0 + F_HEADERS];
     this._dl = records[i + W_LEN0 + F_PAYLOAD];
     this.statusCode = records[i + W_EXTRA];
+    const at = records[i + W_BODY];
+    if (at === BODY_IN_ARENA) {
+      this._body = buf;
+      this._bo = this._off + this._sl + this._rl;
+    } else {
+      this._body = frame!;
+      this._bo = at;
+    }
     this._subject = undefined;
     this._reply = undefined;
     this._data = undefined;
@@ -127,8 +147,8 @@ export class MsgImpl implements Msg {
       if (this._dl === 0) {
         d = Empty;
       } else {
-        const start = this._off + this._sl + this._rl + this._hl;
-        d = this._buf.subarray(start, start + this._dl);
+        const start = this._bo + this._hl;
+        d = this._body.subarray(start, start + this._dl);
       }
       this._data = d;
     }
@@ -139,8 +159,8 @@ export class MsgImpl implements Msg {
     if (this._hl === 0) return undefined;
     let h = this._headers;
     if (h === undefined) {
-      const start = this._off + this._sl + this._rl;
-      h = this._headers = MsgHdrsImpl.decode(this._buf.subarray(start, start + this._hl));
+      const start = this._bo;
+      h = this._headers = MsgHdrsImpl.decode(this._body.subarray(start, start + this._hl));
     }
     return h;
   }

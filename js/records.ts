@@ -5,15 +5,16 @@
  * `batch.rs`, nowhere else.
  *
  * A batch is `records: Uint32Array` (`STRIDE` words per record) over `arena: Uint8Array`; field
- * `n` (0..3) of the record at word `i` is `arena[fieldStart(records, i, n) .. + records[i + W_LEN0 + n]]`.
+ * `n` (0..3) of the record at word `i` is `arena[fieldStart(records, i, n) .. + records[i + W_LEN0 + n]]`,
+ * except the body of a message that stayed in the batch's frame (`W_BODY`).
  *
  * Must not: route records, decide what a record means, or allocate beyond the string it returns
  * (the readers run on the per-message hot path).
  */
 import { TD } from "./encoders.ts";
 
-/** u32 words per record: kind, id, offset, four field lengths, extra. */
-export const STRIDE = 8;
+/** u32 words per record: kind, id, offset, four field lengths, extra, body. */
+export const STRIDE = 9;
 
 /** Word 0: the record kind. */
 export const W_KIND = 0;
@@ -25,6 +26,14 @@ export const W_OFF = 2;
 export const W_LEN0 = 3;
 /** Word 7: a small integer whose meaning depends on the kind (MSG/REPLY: status code). */
 export const W_EXTRA = 7;
+/**
+ * Word 8 of a MSG / REPLY: where its header block and payload (fields 2 and 3, back to back)
+ * start in the batch's frame, the socket's own buffer handed over with the batch; or
+ * `BODY_IN_ARENA` when they follow the reply in the arena like any other field.
+ */
+export const W_BODY = 8;
+/** Word 8 of a record whose fields are all in the arena. */
+export const BODY_IN_ARENA = 0xffff_ffff;
 
 /** Record kinds (word 0). */
 export const K_MSG = 1;

@@ -79,8 +79,11 @@ export class BatchRouter {
     this.host = host;
   }
 
-  /** Routes one batch (JS-owned copies: messages may keep views into them). */
-  route(records: Uint32Array, arena: Uint8Array): void {
+  /**
+   * Routes one batch (JS-owned: messages may keep views into them). `frame` is the socket's
+   * frame that message bodies point into (records.ts `W_BODY`), undefined when none do.
+   */
+  route(records: Uint32Array, arena: Uint8Array, frame: Uint8Array | undefined): void {
     // consecutive messages usually share a subscription: look it up once per run (a sid is never
     // reused, and a subscription that ended meanwhile drops what it is given)
     let lastSid = -1;
@@ -94,13 +97,13 @@ export class BatchRouter {
           sub = this.subs.get(id);
           lastSid = id;
         }
-        if (sub !== undefined) sub.deliverRecord(records, arena, i);
+        if (sub !== undefined) sub.deliverRecord(records, arena, frame, i);
         continue;
       }
       switch (kind) {
         case K_REPLY: {
           const r = this.requests.get(id);
-          if (r !== undefined && r.reply(new MsgImpl(this.host, records, i, arena))) {
+          if (r !== undefined && r.reply(new MsgImpl(this.host, records, i, arena, frame))) {
             this.requests.delete(id);
           }
           break;

@@ -59,6 +59,7 @@ class Run {
   constructor(
     public records: Uint32Array | null,
     public buf: Uint8Array | null,
+    public frame: Uint8Array | undefined,
     public from: number,
     public to: number,
     public msg: Msg | null,
@@ -148,28 +149,38 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
   }
 
   /** Builds the Msg of batch record `i`. */
-  private msgAt(records: Uint32Array, buf: Uint8Array, i: number): MsgImpl {
-    return new MsgImpl(this.host, records, i, buf);
+  private msgAt(
+    records: Uint32Array,
+    buf: Uint8Array,
+    frame: Uint8Array | undefined,
+    i: number,
+  ): MsgImpl {
+    return new MsgImpl(this.host, records, i, buf, frame);
   }
 
   /**
-   * Delivers the MSG record at word `i` of `records` (bytes in `buf`), the connection's router's
-   * entry point. Both arrays must stay valid (JS-owned) while the message is queued.
+   * Delivers the MSG record at word `i` of `records` (bytes in `buf` and `frame`, records.ts),
+   * the connection's router's entry point. They must stay valid (JS-owned) while it is queued.
    */
-  deliverRecord(records: Uint32Array, buf: Uint8Array, i: number): void {
+  deliverRecord(
+    records: Uint32Array,
+    buf: Uint8Array,
+    frame: Uint8Array | undefined,
+    i: number,
+  ): void {
     if (this.done) return;
     this.received++;
     const cb = this.cb;
     if (cb !== undefined) {
       try {
-        cb(null, this.msgAt(records, buf, i));
+        cb(null, this.msgAt(records, buf, frame, i));
       } catch (err) {
         reportUserError(err);
       }
       return;
     }
     if (this.waiting()) {
-      this.handOff(this.msgAt(records, buf, i));
+      this.handOff(this.msgAt(records, buf, frame, i));
       return;
     }
     const size = msgBytes(records, i);
@@ -179,7 +190,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     if (last !== undefined && last.records === records && last.to === i) {
       last.to = i + STRIDE;
     } else {
-      runs.push(new Run(records, buf, i, i + STRIDE, null));
+      runs.push(new Run(records, buf, frame, i, i + STRIDE, null));
     }
     this.queued++;
     this.pendingBytes += size;
@@ -259,7 +270,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
     if (this.handOff(m)) return;
     const size = msgSize(m);
     if (this.full(size)) return;
-    this.runs.push(new Run(null, null, 0, 1, m));
+    this.runs.push(new Run(null, null, undefined, 0, 1, m));
     this.queued++;
     this.pendingBytes += size;
   }
@@ -277,7 +288,7 @@ export class SubscriptionImpl extends QueuedIteratorImpl<Msg> implements Subscri
       r.from = r.to;
       this.pendingBytes -= msgSize(m);
     } else {
-      m = this.msgAt(r.records!, r.buf!, r.from);
+      m = this.msgAt(r.records!, r.buf!, r.frame, r.from);
       this.pendingBytes -= msgBytes(r.records!, r.from);
       r.from += STRIDE;
     }

@@ -25,9 +25,9 @@ summary=()
 # ObjectStore fault tests (tests/cluster/kv_os_faults_test.ts).
 declare -A MIN_PASSED=(
   [lint]=9
-  [engine]=349
-  [deno-unit]=115
-  [deno]=356
+  [engine]=355
+  [deno-unit]=117
+  [deno]=358
   [rust-api]=15
   [browser-page]=35
   [browser-wake]=5

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use super::batch::Batch;
 use super::hooks::SubHook;
 use super::idmap::IdMap;
+use super::inbound::FrameWindow;
 use super::options::{Authenticator, Entropy, Options, RequestManyStrategy};
 use super::outbound::Outbound;
 use super::pings::Pings;
@@ -105,6 +106,12 @@ pub struct Connection {
     /// Largest length `inbuf` reached (tests check that it stays bounded).
     #[cfg(test)]
     pub(super) inbuf_peak: usize,
+    /// Records may leave bodies in frames (`keep_bodies_in_frames`).
+    pub(super) frame_bodies: bool,
+    /// Frames received so far (`frame_number`).
+    pub(super) frame_number: u64,
+    /// The frame being parsed, while its ops are handled (`inbound.rs`).
+    pub(super) frame_window: Option<FrameWindow>,
     pub(super) limits: Limits,
     pub(super) info: Option<ServerInfo>,
     pub(super) info_json: Option<String>,
@@ -152,6 +159,9 @@ impl Connection {
             inbuf: Vec::new(),
             #[cfg(test)]
             inbuf_peak: 0,
+            frame_bodies: false,
+            frame_number: 0,
+            frame_window: None,
             limits: Limits::default(),
             info: None,
             info_json: None,
@@ -192,7 +202,29 @@ impl Connection {
 
     /// Bytes received from the server (one WebSocket frame; ops may span frames).
     pub fn handle_bytes(&mut self, bytes: &[u8], now_ms: u64) {
-        self.on_bytes(bytes, now_ms);
+        let mut fill = |from: usize, dst: &mut [u8]| dst.copy_from_slice(&bytes[from..from + dst.len()]);
+        self.on_frame(bytes.len(), &mut fill, false, now_ms);
+    }
+
+    /// A frame of `len` bytes received from the server. `fill(from, dst)` copies its bytes
+    /// `from..from + dst.len()` into `dst`, a part of the input buffer (it is called for one chunk
+    /// at a time, in order). After `keep_bodies_in_frames`, the MSG and REPLY records of this
+    /// frame may point into it (`Batch::frame` is then `frame_number()`), so the driver must keep
+    /// the host's copy unchanged while they live.
+    pub fn handle_frame(&mut self, len: usize, mut fill: impl FnMut(usize, &mut [u8]), now_ms: u64) {
+        self.on_frame(len, &mut fill, true, now_ms);
+    }
+
+    /// Lets MSG and REPLY records leave their header block and payload in the frame passed to
+    /// `handle_frame` (`Batch::push_message`), for a driver that hands that frame to the host with
+    /// the records: a payload then crosses with no copy but the one into the input buffer.
+    pub fn keep_bodies_in_frames(&mut self) {
+        self.frame_bodies = true;
+    }
+
+    /// The number of the last frame received (1 for the first; `handle_bytes` counts too).
+    pub fn frame_number(&self) -> u64 {
+        self.frame_number
     }
 
     /// The socket failed or closed. `opened` says whether it had ever opened (a socket that

@@ -30,7 +30,7 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
-pub use batch::{Batch, RECORD_STRIDE};
+pub use batch::{BODY_IN_ARENA, Batch, FrameBody, RECORD_STRIDE};
 pub use connection::{Connection, TransportCmd};
 pub use hooks::{Fate, HookMsg, HookOp, SubHook};
 pub use options::{AuthFields, Authenticator, Entropy, Options, RequestManyStrategy};

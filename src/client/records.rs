@@ -3,7 +3,7 @@
 //!
 //! Must not: decide when a record is due; callers do, in the order things happen.
 
-use super::batch::{Batch, kind};
+use super::batch::{Batch, FrameBody, kind};
 use crate::error::NatsError;
 
 /// STATUS type strings (field 0), as nats.deno names its `Events` / `DebugEvents`.
@@ -41,11 +41,12 @@ impl Batch {
 
     /// MSG or REPLY: subject, reply, raw header block, payload; `status` = header status code.
     pub(super) fn message(&mut self, kind: u32, id: u32, m: &Delivery<'_>) {
-        self.push(
+        self.push_message(
             kind,
             id,
             [m.subject, m.reply.unwrap_or(b""), m.headers.unwrap_or(b""), m.payload],
             m.status,
+            m.in_frame,
         );
     }
 
@@ -99,6 +100,8 @@ pub(super) struct Delivery<'a> {
     pub(super) payload: &'a [u8],
     /// Inline status code of the header block, 0 when none.
     pub(super) status: u32,
+    /// Where the header block and payload are in the frame, when they may stay there.
+    pub(super) in_frame: Option<FrameBody>,
 }
 
 impl Delivery<'_> {

@@ -32,19 +32,21 @@ pub(super) fn invalid_option(message: impl Into<String>) -> JsValue {
     js_error(NatsError::new(ErrorCode::InvalidOption, message))
 }
 
-/// Delivers each batch to the shim's `onBatch(records, arena)` as JS-owned copies: the shim may
-/// keep them (queued messages are views into them) and never sees wasm memory.
+/// Delivers each batch to the shim's `onBatch(records, arena, frame)` as JS-owned copies, with
+/// the socket's own frame that message bodies may point into (`undefined` when none do): the
+/// shim may keep them (queued messages are views into them) and never sees wasm memory.
 struct JsSink {
     on_batch: Function,
 }
 
 impl Sink for JsSink {
-    fn take(&mut self, batch: &Batch) -> Option<Deferred> {
+    fn take(&mut self, batch: &Batch, frame: Option<Uint8Array>) -> Option<Deferred> {
         let records = Uint32Array::from(&batch.records[..]);
         let arena = Uint8Array::from(&batch.arena[..]);
+        let frame = frame.map_or(JsValue::UNDEFINED, JsValue::from);
         let on_batch = self.on_batch.clone();
         Some(Box::new(move || {
-            if let Err(e) = on_batch.call2(&JsValue::UNDEFINED, &records, &arena) {
+            if let Err(e) = on_batch.call3(&JsValue::UNDEFINED, &records, &arena, &frame) {
                 console_error("nats-wasm: onBatch threw", &e);
             }
         }))
@@ -202,6 +204,8 @@ impl WasmConnection {
                 if ms.is_finite() && ms > 0.0 { ms as u64 } else { 0 }
             }));
         }
+        // the shim reads message bodies from the socket's frames (`JsSink`)
+        engine.keep_bodies_in_frames();
         let driver = Driver::new(engine, Box::new(JsSink { on_batch }));
         driver.borrow_mut().debug = get_bool(&opts, "debug", false);
         Ok(WasmConnection {

@@ -104,8 +104,9 @@ pub(crate) type Deferred = Box<dyn FnOnce()>;
 /// Receives the engine's output records.
 pub(crate) trait Sink {
     /// Called with the driver borrowed: copy or route what is needed from `batch` (it is cleared
-    /// afterwards) and return the work that may call user code.
-    fn take(&mut self, batch: &Batch) -> Option<Deferred>;
+    /// afterwards) and return the work that may call user code. `frame` is the host's copy of the
+    /// frame that records with a body in a frame point into (`Batch::frame`), if any do.
+    fn take(&mut self, batch: &Batch, frame: Option<Uint8Array>) -> Option<Deferred>;
 }
 
 /// The current socket with its event handlers (dropping it detaches them and closes it).
@@ -143,8 +144,9 @@ pub(crate) struct Driver {
     /// delivers the records they produced.
     flush_scheduled: bool,
     delivering: bool,
-    /// Reused buffer for incoming frames.
-    inbound: Vec<u8>,
+    /// The last frame received, with its number, while the batch points into it
+    /// (`Connection::keep_bodies_in_frames`): the sink hands it to the host with the records.
+    frame: Option<(u64, Uint8Array)>,
     /// nats.deno's `debug` option: log every frame sent (`>`) and received (`<`).
     pub(crate) debug: bool,
     weak: Weak<RefCell<Driver>>,
@@ -206,7 +208,7 @@ impl Driver {
                 timer: None,
                 flush_scheduled: false,
                 delivering: false,
-                inbound: Vec::new(),
+                frame: None,
                 debug: false,
                 weak: weak.clone(),
                 wake: Some(wake),
@@ -343,7 +345,8 @@ impl Driver {
                     None
                 } else {
                     let d = &mut *d;
-                    let work = d.sink.take(d.engine.batch());
+                    let frame = d.frame.take().filter(|(n, _)| d.engine.batch().frame == Some(*n));
+                    let work = d.sink.take(d.engine.batch(), frame.map(|(_, f)| f));
                     d.engine.clear_batch();
                     if work.is_some() {
                         d.delivering = true;
@@ -450,13 +453,21 @@ impl Driver {
             Driver::with_live(&w, generation, |d| {
                 let data = e.data();
                 if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+                    // A fresh buffer per message event, never written again: records may point
+                    // into it once it is handed to the sink.
                     let view = Uint8Array::new(buf);
-                    d.inbound.resize(view.length() as usize, 0);
-                    view.copy_to(&mut d.inbound);
-                    if d.debug {
-                        debug_frame("<", &d.inbound);
+                    let debug = d.debug;
+                    let fill = |from: usize, dst: &mut [u8]| {
+                        view.subarray(from as u32, (from + dst.len()) as u32).copy_to(dst);
+                        if debug {
+                            debug_frame("<", dst);
+                        }
+                    };
+                    d.engine.handle_frame(view.length() as usize, fill, now_ms());
+                    let number = d.engine.frame_number();
+                    if d.engine.batch().frame == Some(number) {
+                        d.frame = Some((number, view));
                     }
-                    d.engine.handle_bytes(&d.inbound, now_ms());
                 } else if let Some(text) = data.as_string() {
                     if d.debug {
                         debug_frame("<", text.as_bytes());

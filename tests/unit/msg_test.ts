@@ -4,6 +4,7 @@ import { K_MSG, K_REPLY, STRIDE } from "../../js/records.ts";
 import { setHeaderWire } from "../../js/headers.ts";
 import { ErrorCode } from "../../js/errors.ts";
 import type { MsgHdrs, Payload } from "../../js/types.ts";
+import { recordWords } from "../helpers/records.ts";
 
 const te = new TextEncoder();
 
@@ -38,8 +39,8 @@ function msg(
   const a = arena(subject, reply, hdr, data);
   // a MSG record at word STRIDE, after a record of another kind
   const records = new Uint32Array(2 * STRIDE);
-  records.set([K_MSG, 7, a.off, ...a.lens, status], STRIDE);
-  return new MsgImpl(pub, records, STRIDE, a.buf);
+  records.set(recordWords(K_MSG, 7, a.off, a.lens, status), STRIDE);
+  return new MsgImpl(pub, records, STRIDE, a.buf, undefined);
 }
 
 Deno.test("msg - lazy fields over the arena", () => {
@@ -112,7 +113,33 @@ Deno.test("msg - headers decoded on first access through the wire codec", () => 
 Deno.test("msg - a REPLY record has sid 0 and its fields", () => {
   const a = arena("svc", "", "", "pong");
   const records = new Uint32Array(STRIDE);
-  records.set([K_REPLY, 42, a.off, ...a.lens, 0]);
-  const m = new MsgImpl(new FakePub(), records, 0, a.buf);
+  records.set(recordWords(K_REPLY, 42, a.off, a.lens));
+  const m = new MsgImpl(new FakePub(), records, 0, a.buf, undefined);
   assertEquals([m.sid, m.subject, m.string(), m.statusCode], [0, "svc", "pong", 0]);
+});
+
+Deno.test("msg - a body left in the frame: data and headers from the frame, names from the arena", () => {
+  const hdr = "NATS/1.0\r\nA: b\r\n\r\n";
+  const a = arena("subj", "rep", "", "");
+  // the frame holds other ops around the message's header block and payload
+  const frame = te.encode(`MSG x 1 3\r\nabc\r\nHMSG subj 2 rep 18 22\r\n${hdr}wxyz\r\n`);
+  const at = frame.indexOf(te.encode("NATS")[0], 11);
+  const records = new Uint32Array(STRIDE);
+  records.set(recordWords(K_MSG, 2, a.off, [4, 3, hdr.length, 4], 0, at));
+  const m = new MsgImpl(new FakePub(), records, 0, a.buf, frame);
+  assertEquals([m.subject, m.reply, m.string()], ["subj", "rep", "wxyz"]);
+  const blocks: string[] = [];
+  setHeaderWire({
+    encode: () => new Uint8Array(),
+    decode(block) {
+      blocks.push(new TextDecoder().decode(block));
+      return { code: 0, description: "", entries: [["A", ["b"]]] };
+    },
+  });
+  assertEquals(m.headers?.get("A"), "b");
+  assertEquals(blocks, [hdr]);
+  assertEquals(m.size(), 4 + 3 + hdr.length + 4);
+  // a view into the frame, not a copy of it
+  assertEquals(m.data.buffer, frame.buffer);
+  assertEquals(m.data.byteOffset, at + hdr.length);
 });

@@ -25,6 +25,7 @@ import { QueuedIteratorImpl } from "../../js/queued_iterator.ts";
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import { deferred } from "../../js/util.ts";
 import type { Msg, Payload } from "../../js/types.ts";
+import { recordWords } from "../helpers/records.ts";
 
 const te = new TextEncoder();
 
@@ -34,7 +35,7 @@ function batch(recs: [number, number, string[], number?][]) {
   const bytes: number[] = [];
   recs.forEach(([kind, id, fields, extra], k) => {
     const f = [0, 1, 2, 3].map((n) => te.encode(fields[n] ?? ""));
-    records.set([kind, id, bytes.length, ...f.map((b) => b.length), extra ?? 0], k * STRIDE);
+    records.set(recordWords(kind, id, bytes.length, f.map((b) => b.length), extra), k * STRIDE);
     for (const b of f) bytes.push(...b);
   });
   return { records, arena: new Uint8Array(bytes) };
@@ -102,7 +103,7 @@ Deno.test("router - messages, replies and ends reach their owners; unknown ids a
     [K_FLUSH_END, 1, [""]],
     [K_SUB_END, 3, [""]],
   ]);
-  router.route(b.records, b.arena);
+  router.route(b.records, b.arena, undefined);
   assertEquals(got, ["a:3:x"]);
   const m = await single;
   assertEquals([m.subject, m.string(), (m as unknown as { sid: number }).sid], [
@@ -137,7 +138,7 @@ Deno.test("router - end records carry the engine's code, message and permission 
     [K_SUB_END, 4, ["PERMISSIONS_VIOLATION", denied, ctx]],
     [K_STATUS, 0, ["error", "PERMISSIONS_VIOLATION", ctx, denied]],
   ]);
-  router.route(b.records, b.arena);
+  router.route(b.records, b.arena, undefined);
   await assertRejects(d, ErrorCode.NoResponders);
   const e = await assertRejects(d2, ErrorCode.PermissionsViolation);
   assertEquals(e.message, denied);
@@ -160,7 +161,7 @@ Deno.test("router - connection-wide records go to the host in order", () => {
     [K_SUBS_DRAINED, 0, []],
     [K_CLOSED, 0, ["CONNECTION_REFUSED", "refused"]],
   ]);
-  router.route(b.records, b.arena);
+  router.route(b.records, b.arena, undefined);
   assertEquals(host.events, [
     ["info", '{"server_id":"x"}'],
     ["connected", "127.0.0.1:4222"],

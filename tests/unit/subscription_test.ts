@@ -4,6 +4,7 @@ import { type SubscriptionHost, SubscriptionImpl } from "../../js/subscription.t
 import { ErrorCode, NatsError } from "../../js/errors.ts";
 import type { Msg } from "../../js/types.ts";
 import { K_MSG, STRIDE } from "../../js/records.ts";
+import { recordWords } from "../helpers/records.ts";
 
 class FakeHost implements SubscriptionHost {
   calls: string[] = [];
@@ -168,7 +169,7 @@ function batch(msgs: [number, string, string][]) {
     const [s, d] = parts[k];
     arena.set(s, off);
     arena.set(d, off + s.length);
-    records.set([K_MSG, sid, off, s.length, 0, 0, d.length, 0], k * STRIDE);
+    records.set(recordWords(K_MSG, sid, off, [s.length, 0, 0, d.length]), k * STRIDE);
     off += s.length + d.length;
   });
   return { records, arena };
@@ -179,11 +180,11 @@ Deno.test("subscription - batch records queue as runs and become messages when y
   const other = sub().s;
   const b1 = batch([[3, "a.1", "x"], [3, "a.2", "y"], [9, "o.1", "z"], [3, "a.3", "w"]]);
   for (let i = 0; i < b1.records.length; i += STRIDE) {
-    (b1.records[i + 1] === 3 ? s : other).deliverRecord(b1.records, b1.arena, i);
+    (b1.records[i + 1] === 3 ? s : other).deliverRecord(b1.records, b1.arena, undefined, i);
   }
   s.push({ subject: "pushed", data: new Uint8Array() } as unknown as Msg);
   const b2 = batch([[3, "b.1", "v"]]);
-  s.deliverRecord(b2.records, b2.arena, 0);
+  s.deliverRecord(b2.records, b2.arena, undefined, 0);
   assertEquals(s.getPending(), 5);
   assertEquals(s.getReceived(), 5);
   s.ended();
@@ -200,14 +201,35 @@ Deno.test("subscription - a waiting iterator gets a record at once; callbacks ge
   const { host, s } = sub();
   const first = s[Symbol.asyncIterator]().next();
   const b = batch([[3, "a", "1"]]);
-  s.deliverRecord(b.records, b.arena, 0);
+  s.deliverRecord(b.records, b.arena, undefined, 0);
   const r = await first;
   assertEquals(r.value.subject, "a");
   assert(!r.value.respond("pong")); // no reply subject
   assertEquals(host.calls, []);
   const seen: string[] = [];
   const { s: cs } = sub({ callback: (_e: NatsError | null, m: Msg) => seen.push(m.subject) });
-  cs.deliverRecord(b.records, b.arena, 0);
+  cs.deliverRecord(b.records, b.arena, undefined, 0);
   assertEquals(seen, ["a"]);
   assertEquals(cs.getProcessed(), 1);
+});
+
+Deno.test("subscription - queued runs keep the frame their bodies are in, batch by batch", async () => {
+  const { s } = sub();
+  const te = new TextEncoder();
+  // two batches, each with its own frame: the payloads are only in the frames
+  const batchIn = (subject: string, payload: string) => {
+    const arena = te.encode(`${subject}`);
+    const frame = te.encode(`junk${payload}`);
+    const records = new Uint32Array(STRIDE);
+    records.set(recordWords(K_MSG, 3, 0, [arena.length, 0, 0, payload.length], 0, 4));
+    return { records, arena, frame };
+  };
+  const b1 = batchIn("a", "one");
+  const b2 = batchIn("b", "two");
+  s.deliverRecord(b1.records, b1.arena, b1.frame, 0);
+  s.deliverRecord(b2.records, b2.arena, b2.frame, 0);
+  s.ended();
+  const got: string[] = [];
+  for await (const m of s) got.push(`${m.subject}:${m.string()}`);
+  assertEquals(got, ["a:one", "b:two"]);
 });

@@ -7,6 +7,7 @@ mod harness;
 mod buffering;
 mod cluster;
 mod drain_close;
+mod frame_bodies;
 mod fuzz;
 mod handshake;
 mod hooks;

@@ -10,6 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
+use js_sys::Uint8Array;
+
 use super::Message;
 use crate::client::Batch;
 use crate::client::batch::{Record, kind};
@@ -72,7 +74,9 @@ pub(super) struct RustSink {
 }
 
 impl Sink for RustSink {
-    fn take(&mut self, batch: &Batch) -> Option<Deferred> {
+    /// The engine of a Rust client copies every body into the arena (it is never asked to keep
+    /// them in frames), so `frame` is always `None` here.
+    fn take(&mut self, batch: &Batch, _frame: Option<Uint8Array>) -> Option<Deferred> {
         let mut routes = self.routes.borrow_mut();
         for r in batch.iter() {
             routes.route(&r);
