@@ -13,6 +13,7 @@ use super::batch::Batch;
 use super::hooks::SubHook;
 use super::idmap::IdMap;
 use super::inbound::FrameWindow;
+use super::input::InputBuffer;
 use super::options::{Authenticator, Entropy, Options, RequestManyStrategy};
 use super::outbound::Outbound;
 use super::pings::Pings;
@@ -102,7 +103,7 @@ pub struct Connection {
     pub(super) batch: Batch,
     pub(super) commands: VecDeque<TransportCmd>,
     /// Received bytes not yet parsed (ops span WebSocket frames).
-    pub(super) inbuf: Vec<u8>,
+    pub(super) inbuf: InputBuffer,
     /// Largest length `inbuf` reached (tests check that it stays bounded).
     #[cfg(test)]
     pub(super) inbuf_peak: usize,
@@ -156,7 +157,7 @@ impl Connection {
             pings: Pings::default(),
             batch: Batch::default(),
             commands: VecDeque::new(),
-            inbuf: Vec::new(),
+            inbuf: InputBuffer::default(),
             #[cfg(test)]
             inbuf_peak: 0,
             frame_bodies: false,

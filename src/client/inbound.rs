@@ -64,10 +64,8 @@ impl Connection {
             if !matches!(self.phase, Phase::AwaitInfo | Phase::AwaitPong | Phase::Connected) {
                 return;
             }
-            let carried = self.inbuf.len();
             let n = (len - from).min(FRAME_CHUNK_BYTES);
-            self.inbuf.resize(carried + n, 0);
-            fill(from, &mut self.inbuf[carried..]);
+            self.inbuf.append(n, |dst| fill(from, dst));
             from += n;
             #[cfg(test)]
             {
@@ -76,15 +74,19 @@ impl Connection {
             // Parse from a taken buffer: ops borrow it while handlers need `&mut self`.
             let mut buf = std::mem::take(&mut self.inbuf);
             self.frame_window = (referable && self.frame_bodies).then_some(FrameWindow {
-                buf_start: buf.as_ptr() as usize,
+                buf_start: buf.data().as_ptr() as usize,
                 frame_at,
                 received: from,
                 number: self.frame_number,
             });
-            let parsed = self.parse_ops(&buf, now_ms);
+            let parsed = self.parse_ops(buf.data(), now_ms);
             self.frame_window = None;
-            let Some(pos) = parsed else { return };
-            buf.drain(..pos);
+            let Some(pos) = parsed else {
+                buf.clear();
+                self.inbuf = buf; // its storage serves the next transport
+                return;
+            };
+            buf.consume(pos);
             self.inbuf = buf;
             frame_at -= pos as isize;
         }

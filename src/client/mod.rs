@@ -15,6 +15,7 @@ mod handshake;
 pub mod hooks;
 mod idmap;
 mod inbound;
+mod input;
 mod lifecycle;
 pub mod options;
 mod outbound;
