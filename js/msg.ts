@@ -120,6 +120,18 @@ export class MsgImpl implements Msg {
     return s;
   }
 
+  /**
+   * @internal The subject from byte `skip` on, decoded without the bytes before it (a KV entry's
+   * key after its `$KV.<bucket>.` prefix), or cut from the subject once that is decoded. The
+   * bytes skipped must be ASCII, so that bytes and characters count alike.
+   */
+  subjectFrom(skip: number): string {
+    const s = this._subject;
+    if (s !== undefined) return s.substring(skip);
+    if (skip >= this._sl) return "";
+    return decodeAscii(this._buf, this._off + skip, this._sl - skip);
+  }
+
   /** The reply subject ("" when the message has none, as in nats.deno). */
   get reply(): string {
     let r = this._reply;

@@ -16,7 +16,8 @@
 import { ErrorCode, NatsError } from "../errors.ts";
 import { Empty, TE } from "../encoders.ts";
 import { headers } from "../headers.ts";
-import type { NatsConnection, Payload, QueuedIterator } from "../types.ts";
+import { MsgImpl } from "../msg.ts";
+import type { Msg, NatsConnection, Payload, QueuedIterator } from "../types.ts";
 import { nanos } from "../util.ts";
 import type { JetStreamClientImpl } from "./client.ts";
 import { streamsOfKind } from "./lister.ts";
@@ -251,6 +252,15 @@ export class Bucket implements KV, KvRemove {
   /** The key of a stored subject, decoded. */
   keyOf(subject: string): string {
     return this.decodeKey(subject.substring(this.prefixLen));
+  }
+
+  /**
+   * The key of a delivered message, decoded: read from the subject's bytes after the prefix
+   * (ASCII: bucket names are), so a watch does not decode the prefix every entry shares.
+   */
+  keyOfMsg(m: Msg): string {
+    const p = this.prefixLen;
+    return this.decodeKey(m instanceof MsgImpl ? m.subjectFrom(p) : m.subject.substring(p));
   }
 
   private encodeValue(data?: Payload): Uint8Array {

@@ -93,7 +93,12 @@ function expected(sub: JetStreamSubscriptionImpl): number {
  * cut. Its numbers and headers are read when asked for (`KvWatchEntry`).
  */
 function toEntry(b: Bucket, jm: JsMsg): KvWatchEntry {
-  return new KvWatchEntry(b.bucket, b.keyOf(jm.subject), jm as JsMsgImpl, b.codec.value);
+  return new KvWatchEntry(
+    b.bucket,
+    b.keyOfMsg((jm as JsMsgImpl).msg),
+    jm as JsMsgImpl,
+    b.codec.value,
+  );
 }
 
 /**
@@ -233,6 +238,6 @@ export async function kvKeys(
   const cc = readConfig(b, filter, KvWatchInclude.LastValue, true);
   return await scan(b, cc, (jm) => {
     const op = operationOf(jm.headers);
-    return op === "DEL" || op === "PURGE" ? undefined : b.keyOf(jm.subject);
+    return op === "DEL" || op === "PURGE" ? undefined : b.keyOfMsg((jm as JsMsgImpl).msg);
   });
 }

@@ -143,3 +143,12 @@ Deno.test("msg - a body left in the frame: data and headers from the frame, name
   assertEquals(m.data.buffer, frame.buffer);
   assertEquals(m.data.byteOffset, at + hdr.length);
 });
+
+Deno.test("msg - subjectFrom decodes only the bytes after the skipped ASCII prefix", () => {
+  const m = msg("$KV.b.k.é", "", "", "");
+  assertEquals(m.subjectFrom(6), "k.é");
+  assertEquals(m.subjectFrom(99), "");
+  assertEquals(m.subject, "$KV.b.k.é");
+  // once the subject is decoded it is cut from it
+  assertEquals(m.subjectFrom(6), "k.é");
+});
