@@ -16,11 +16,12 @@ import type { MsgHdrs } from "./types.ts";
 /** What the wasm module provides to encode/decode header blocks. */
 export interface HeaderWire {
   encode(code: number, description: string, flat: string[]): Uint8Array;
-  decode(block: Uint8Array): {
-    code: number;
-    description: string;
-    entries: [string, string[]][];
-  };
+  /**
+   * The decoded block as lines, each ended by CRLF (which no piece can hold): the status code,
+   * the description, then per key the key, its number of values and the values (Rust
+   * `Headers::to_lines`; `MsgHdrsImpl.decode` reads them).
+   */
+  decode(block: Uint8Array): string;
 }
 
 let wire: HeaderWire | null = null;
@@ -118,14 +119,17 @@ export class MsgHdrsImpl implements MsgHdrs {
 
   /** Decodes a raw header block (via the wasm engine). Throws BAD_HEADER if malformed. */
   static decode(a: Uint8Array): MsgHdrsImpl {
-    const d = getWire().decode(a);
-    const mh = new MsgHdrsImpl(d.code, d.description);
-    const entries = d.entries;
-    for (let i = 0; i < entries.length; i++) {
-      const [k, vs] = entries[i];
+    const lines = getWire().decode(a).split("\r\n");
+    const mh = new MsgHdrsImpl(Number(lines[0]), lines[1]);
+    // the split leaves "" behind the last CRLF: a key needs its count line after it
+    for (let i = 2; i + 1 < lines.length;) {
+      const k = lines[i];
+      const end = i + 2 + Number(lines[i + 1]);
+      const vs = lines.slice(i + 2, end);
       const prev = mh.headers.get(k);
       if (prev) prev.push(...vs);
       else mh.headers.set(k, vs);
+      i = end;
     }
     return mh;
   }

@@ -25,7 +25,7 @@ summary=()
 # ObjectStore fault tests (tests/cluster/kv_os_faults_test.ts).
 declare -A MIN_PASSED=(
   [lint]=9
-  [engine]=356
+  [engine]=357
   [deno-unit]=118
   [deno]=358
   [rust-api]=15

@@ -240,6 +240,8 @@ export class Bucket implements KV, KvRemove {
   }
 
   encodeKey(key: string): string {
+    // the default codec keeps every token: no split and join per get or put
+    if (this.codec.key.encode === keepKey) return key;
     return mapTokens(key, (t) => this.codec.key.encode(t));
   }
 

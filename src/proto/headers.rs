@@ -143,6 +143,29 @@ impl Headers {
         Ok(headers)
     }
 
+    /// The decoded block as lines, each ended by CRLF, which no piece can hold (`decode` splits
+    /// the block there): the status code, the description, then per key the key, its number of
+    /// values and the values. The JS shim gets it as one string (one crossing, one decode) and
+    /// splits it (`js/wasm.ts` `decodeHeaderBlock`); an object of arrays took about twenty.
+    pub fn to_lines(&self) -> String {
+        use crate::text::Piece;
+        let mut out = String::new();
+        let mut line = |piece: &dyn Piece| {
+            piece.push_to(&mut out);
+            out.push_str("\r\n");
+        };
+        line(&self.code);
+        line(&self.description);
+        for (key, values) in &self.entries {
+            line(key);
+            line(&values.len());
+            for v in values {
+                line(v);
+            }
+        }
+        out
+    }
+
     /// Appends `value` under `key`, keeping first-seen key order (a linear scan: few keys).
     fn push_value(&mut self, key: &str, value: &str) {
         if let Some(values) = self.entries.iter_mut().find(|(k, _)| k == key) {
@@ -495,5 +518,13 @@ mod tests {
         h.append("A", "3");
         assert_eq!(h, with(0, "", &[("A", &["1", "3"]), ("a", &["2"])]));
         assert_eq!(h.values("missing"), [] as [String; 0]);
+    }
+
+    #[test]
+    fn to_lines_puts_every_piece_behind_crlf() {
+        let h = Headers::decode(b"NATS/1.0 503 No Responders\r\nA: 1\r\nb: x\ry\r\nA: 2\r\n\r\n").unwrap();
+        assert_eq!(h.to_lines(), "503\r\nNo Responders\r\nA\r\n2\r\n1\r\n2\r\nb\r\n1\r\nx\ry\r\n");
+        let empty = Headers::decode(b"NATS/1.0\r\n\r\n").unwrap();
+        assert_eq!(empty.to_lines(), "0\r\n\r\n");
     }
 }

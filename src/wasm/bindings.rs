@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint32Array};
+use js_sys::{Array, Function, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::driver::{Deferred, Driver, SharedDriver, Sink};
@@ -432,21 +432,13 @@ pub fn encode_headers(code: u16, description: String, flat: Vec<String>) -> Resu
 }
 
 /// Decodes a raw header block into `{code, description, entries: [key, values[]][]}`.
+/// A header block decoded, as `Headers::to_lines` writes it (the shim splits it).
 #[wasm_bindgen(js_name = decodeHeaders)]
-pub fn decode_headers(block: &[u8]) -> Result<JsValue, JsValue> {
+pub fn decode_headers(block: &[u8]) -> Result<String, JsValue> {
     let h = Headers::decode(block).map_err(|e| {
         js_error(NatsError::new(ErrorCode::BadHeader, cat!("invalid header block: ", e.name())))
     })?;
-    let obj = Object::new();
-    let entries = Array::new();
-    for (k, values) in &h.entries {
-        let vs: Array = values.iter().map(|v| JsValue::from_str(v)).collect();
-        entries.push(&Array::of2(&k.into(), &vs));
-    }
-    let _ = Reflect::set(&obj, &"code".into(), &h.code.into());
-    let _ = Reflect::set(&obj, &"description".into(), &h.description.into());
-    let _ = Reflect::set(&obj, &"entries".into(), &entries);
-    Ok(obj.into())
+    Ok(h.to_lines())
 }
 
 #[wasm_bindgen(js_name = normalizeServerUrl)]

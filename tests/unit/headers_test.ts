@@ -112,11 +112,7 @@ Deno.test("headers - encode and decode go through the wire codec", () => {
     },
     decode(block) {
       calls.push(Array.from(block));
-      return {
-        code: 408,
-        description: "Request Timeout",
-        entries: [["K", ["a", "b"]], ["k", ["c"]]],
-      };
+      return "408\r\nRequest Timeout\r\nK\r\n2\r\na\r\nb\r\nk\r\n1\r\nc\r\n";
     },
   });
   const h = headers(404, "Not Found");

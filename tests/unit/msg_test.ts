@@ -93,11 +93,7 @@ Deno.test("msg - headers decoded on first access through the wire codec", () => 
     decode(block) {
       decodes++;
       assertEquals(new TextDecoder().decode(block), "NATS/1.0 503\r\n\r\n");
-      return {
-        code: 503,
-        description: "",
-        entries: [["Nats-Request-Info", ['{"acc":"A","rtt":1}']]],
-      };
+      return '503\r\n\r\nNats-Request-Info\r\n1\r\n{"acc":"A","rtt":1}\r\n';
     },
   });
   const m = msg("a", "", "NATS/1.0 503\r\n\r\n", "", 503);
@@ -133,7 +129,7 @@ Deno.test("msg - a body left in the frame: data and headers from the frame, name
     encode: () => new Uint8Array(),
     decode(block) {
       blocks.push(new TextDecoder().decode(block));
-      return { code: 0, description: "", entries: [["A", ["b"]]] };
+      return "0\r\n\r\nA\r\n1\r\nb\r\n";
     },
   });
   assertEquals(m.headers?.get("A"), "b");
