@@ -88,9 +88,9 @@ function expected(sub: JetStreamSubscriptionImpl): number {
 }
 
 /**
- * The entry of a delivered message. The key is cut from the subject at once: the subject string
- * was just built, and an entry that kept it to decode the key later costs more (measured) than the
- * cut. Its numbers and headers are read when asked for (`KvWatchEntry`).
+ * The entry of a delivered message. The key is decoded at once from the subject's bytes after
+ * the bucket prefix (`Bucket.keyOfMsg`): an entry that kept the message to decode the key later
+ * cost more (measured). Its numbers and headers are read when asked for (`KvWatchEntry`).
  */
 function toEntry(b: Bucket, jm: JsMsg): KvWatchEntry {
   return new KvWatchEntry(
