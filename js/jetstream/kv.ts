@@ -251,11 +251,6 @@ export class Bucket implements KV, KvRemove {
     return mapTokens(ekey, (t) => this.codec.key.decode(t));
   }
 
-  /** The key of a stored subject, decoded. */
-  keyOf(subject: string): string {
-    return this.decodeKey(subject.substring(this.prefixLen));
-  }
-
   /**
    * The key of a delivered message, decoded: read from the subject's bytes after the prefix
    * (ASCII: bucket names are), so a watch does not decode the prefix every entry shares.

@@ -146,7 +146,7 @@ impl Headers {
     /// The decoded block as lines, each ended by CRLF, which no piece can hold (`decode` splits
     /// the block there): the status code, the description, then per key the key, its number of
     /// values and the values. The JS shim gets it as one string (one crossing, one decode) and
-    /// splits it (`js/wasm.ts` `decodeHeaderBlock`); an object of arrays took about twenty.
+    /// splits it (`js/headers.ts` `MsgHdrsImpl.decode`); an object of arrays took about twenty.
     pub fn to_lines(&self) -> String {
         use crate::text::Piece;
         let mut out = String::new();

@@ -456,14 +456,19 @@ impl Driver {
                     // A fresh buffer per message event, never written again: records may point
                     // into it once it is handed to the sink.
                     let view = Uint8Array::new(buf);
-                    let debug = d.debug;
+                    let len = view.length() as usize;
+                    if d.debug {
+                        debug_frame("<", &view.to_vec());
+                    }
                     let fill = |from: usize, dst: &mut [u8]| {
-                        view.subarray(from as u32, (from + dst.len()) as u32).copy_to(dst);
-                        if debug {
-                            debug_frame("<", dst);
+                        // most frames are one chunk: no subarray to make for them
+                        if dst.len() == len {
+                            view.copy_to(dst);
+                        } else {
+                            view.subarray(from as u32, (from + dst.len()) as u32).copy_to(dst);
                         }
                     };
-                    d.engine.handle_frame(view.length() as usize, fill, now_ms());
+                    d.engine.handle_frame(len, fill, now_ms());
                     let number = d.engine.frame_number();
                     if d.engine.batch().frame == Some(number) {
                         d.frame = Some((number, view));
